@@ -1,0 +1,62 @@
+import type { LanguageCode, LineId, TopicId } from './ids.js';
+
+/**
+ * HTTP paths and the shapes they return. The widget and console read these; the server
+ * builds them. Everything here is public: no operator, ticket or visitor data.
+ */
+export const PATHS = {
+  visitorSocket: '/ws/visitor',
+  operatorSocket: '/ws/operator',
+  /** GET: every line's public description (PublicLine[]) with `open` computed now. */
+  lines: '/api/lines',
+  /** POST {id, password} signs in (sets the HttpOnly session cookie); GET returns the
+   *  profile; DELETE signs out. */
+  session: '/api/session',
+  health: '/healthz',
+  ready: '/readyz',
+} as const;
+
+/** Query parameter on both sockets naming the protocol version the client speaks. */
+export const VERSION_PARAM = 'v';
+
+export interface OpeningPeriod {
+  /** ISO weekdays, 1 = Monday … 7 = Sunday. */
+  days: number[];
+  /** Local time in the line's time zone, "HH:MM"; `to` may be "24:00". */
+  from: string;
+  to: string;
+}
+
+export type Alternative =
+  | { kind: 'line'; line: LineId }
+  | { kind: 'phone'; name: string; number: string }
+  | { kind: 'web'; name: string; url: string };
+
+export interface PublicLine {
+  id: LineId;
+  name: string;
+  /** Victim support and perpetrator prevention never share a queue or a record. */
+  family: 'victim-support' | 'perpetrator-prevention';
+  languages: LanguageCode[];
+  topics: TopicId[];
+  /** The line's own phone number, when it has one. */
+  phone: string | null;
+  timezone: string;
+  hours: OpeningPeriod[];
+  /** Whether the chat is open at the time of the request. */
+  open: boolean;
+  alternatives: Alternative[];
+}
+
+export interface LinesResponse {
+  lines: PublicLine[];
+  /** The emergency number the widget always shows. */
+  emergency: string;
+  /** Where quick exit sends the top page. */
+  exitUrl: string;
+}
+
+export interface SignInRequest {
+  id: string;
+  password: string;
+}

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { LIMITS } from './limits.js';
+import { base64Schema, idSchema, languageSchema, publicKeySchema, seqSchema } from './ids.js';
+import { ERROR_CODES, type ErrorCode } from './errors.js';
+import { endedBySchema } from './visitor-messages.js';
+
+/** Messages on /ws/operator, one discriminated union per direction. */
+
+export const operatorStatusSchema = z.enum(['available', 'away']);
+export type OperatorStatus = z.infer<typeof operatorStatusSchema> | 'offline';
+
+// ---- operator → server ---------------------------------------------------------------
+
+export const operatorToServerSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('status'), status: operatorStatusSchema }),
+  /** Take an offered ticket; `key` is the operator's ephemeral X25519 key for this chat. */
+  z.strictObject({ type: z.literal('accept'), ticket: idSchema, key: publicKeySchema }),
+  z.strictObject({ type: z.literal('decline'), ticket: idSchema }),
+  z.strictObject({
+    type: z.literal('msg'),
+    chat: idSchema,
+    seq: seqSchema,
+    data: base64Schema(LIMITS.maxCiphertextChars),
+  }),
+  z.strictObject({ type: z.literal('typing'), chat: idSchema, on: z.boolean() }),
+  /** End a chat with an anonymous wrap-up category from the configured list. */
+  z.strictObject({ type: z.literal('end'), chat: idSchema, wrapUp: idSchema }),
+]);
+
+export type OperatorToServer = z.infer<typeof operatorToServerSchema>;
+
+// ---- server → operator ---------------------------------------------------------------
+
+const profileSchema = z.strictObject({
+  id: idSchema,
+  name: z.string(),
+  role: z.enum(['operator', 'supervisor', 'admin']),
+  lines: z.array(idSchema),
+  languages: z.array(languageSchema),
+  topics: z.array(idSchema),
+  capacity: z.number().int().min(1),
+});
+export type OperatorProfile = z.infer<typeof profileSchema>;
+
+const chatSummarySchema = z.strictObject({
+  chat: idSchema,
+  line: idSchema,
+  language: languageSchema,
+  topic: idSchema,
+  /** The visitor's ephemeral X25519 public key. */
+  key: publicKeySchema,
+  /** Seconds the visitor waited before this operator accepted. */
+  waited: z.number().int().min(0),
+});
+export type ChatSummary = z.infer<typeof chatSummarySchema>;
+
+export const serverToOperatorSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('welcome'),
+    operator: profileSchema,
+    status: z.enum(['available', 'away', 'offline']),
+    /** Wrap-up category ids the operator must choose from when ending a chat. */
+    wrapUps: z.array(idSchema),
+  }),
+  z.strictObject({ type: z.literal('status'), status: z.enum(['available', 'away', 'offline']) }),
+  z.strictObject({
+    type: z.literal('offer'),
+    ticket: idSchema,
+    line: idSchema,
+    language: languageSchema,
+    topic: idSchema,
+    /** Seconds the visitor has waited so far. */
+    waited: z.number().int().min(0),
+    /** Seconds until the offer passes to another operator. */
+    expiresIn: z.number().int().min(0),
+  }),
+  z.strictObject({
+    type: z.literal('offer-withdrawn'),
+    ticket: idSchema,
+    reason: z.enum(['expired', 'taken', 'left']),
+  }),
+  z.strictObject({ type: z.literal('assigned'), ...chatSummarySchema.shape }),
+  z.strictObject({ type: z.literal('msg'), chat: idSchema, seq: seqSchema, data: base64Schema(LIMITS.maxCiphertextChars) }),
+  z.strictObject({ type: z.literal('ack'), chat: idSchema, seq: seqSchema }),
+  z.strictObject({ type: z.literal('typing'), chat: idSchema, on: z.boolean() }),
+  z.strictObject({ type: z.literal('ended'), chat: idSchema, by: endedBySchema }),
+  z.strictObject({
+    type: z.literal('error'),
+    code: z.enum(ERROR_CODES as [ErrorCode, ...ErrorCode[]]),
+    chat: idSchema.optional(),
+    ticket: idSchema.optional(),
+    seq: seqSchema.optional(),
+  }),
+]);
+
+export type ServerToOperator = z.infer<typeof serverToOperatorSchema>;

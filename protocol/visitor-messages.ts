@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { LIMITS } from './limits.js';
+import { base64Schema, idSchema, languageSchema, publicKeySchema, seqSchema } from './ids.js';
+import { ERROR_CODES, type ErrorCode } from './errors.js';
+
+/**
+ * Messages on /ws/visitor, one discriminated union per direction. The server only ever
+ * sees `data` as opaque ciphertext sealed by e2e/; it routes on the rest.
+ */
+
+// ---- visitor → server ----------------------------------------------------------------
+
+export const visitorToServerSchema = z.discriminatedUnion('type', [
+  /** Ask for a chat: queue for an operator of this line, language and topic. */
+  z.strictObject({
+    type: z.literal('request'),
+    line: idSchema,
+    language: languageSchema,
+    topic: idSchema,
+    /** The visitor's ephemeral X25519 public key for this chat. */
+    key: publicKeySchema,
+  }),
+  /** Come back after a dropped connection with the token from `queued`, held in memory. */
+  z.strictObject({
+    type: z.literal('resume'),
+    token: base64Schema(128),
+    /** Highest operator `seq` already received; everything after it is sent again. */
+    received: z.number().int().min(0),
+  }),
+  z.strictObject({ type: z.literal('msg'), seq: seqSchema, data: base64Schema(LIMITS.maxCiphertextChars) }),
+  z.strictObject({ type: z.literal('typing'), on: z.boolean() }),
+  /** Leave: while waiting this leaves the queue; `quick` marks a quick exit. */
+  z.strictObject({ type: z.literal('end'), quick: z.boolean() }),
+]);
+
+export type VisitorToServer = z.infer<typeof visitorToServerSchema>;
+
+// ---- server → visitor ----------------------------------------------------------------
+
+/** Seconds until an operator is likely free; null when nobody is staffed to estimate from. */
+const estimateSchema = z.number().int().min(0).nullable();
+export const endedBySchema = z.enum(['visitor', 'operator', 'system']);
+export type EndedBy = z.infer<typeof endedBySchema>;
+
+export const serverToVisitorSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('queued'),
+    chat: idSchema,
+    /** Secret that lets this visitor, and only it, resume after a dropped connection. */
+    token: base64Schema(128),
+    position: z.number().int().min(1),
+    estimate: estimateSchema,
+  }),
+  z.strictObject({ type: z.literal('position'), position: z.number().int().min(1), estimate: estimateSchema }),
+  z.strictObject({ type: z.literal('resumed'), chat: idSchema }),
+  z.strictObject({
+    type: z.literal('connected'),
+    /** The operator's ephemeral X25519 public key for this chat. */
+    key: publicKeySchema,
+    /** The name the operator chose to show visitors. */
+    operator: z.string().max(80),
+  }),
+  z.strictObject({ type: z.literal('msg'), seq: seqSchema, data: base64Schema(LIMITS.maxCiphertextChars) }),
+  /** The server holds the visitor's message `seq`: it will reach the operator. */
+  z.strictObject({ type: z.literal('ack'), seq: seqSchema }),
+  z.strictObject({ type: z.literal('typing'), on: z.boolean() }),
+  z.strictObject({ type: z.literal('ended'), by: endedBySchema }),
+  z.strictObject({
+    type: z.literal('error'),
+    code: z.enum(ERROR_CODES as [ErrorCode, ...ErrorCode[]]),
+    /** The visitor message this error is about, so the widget can offer to resend it. */
+    seq: seqSchema.optional(),
+  }),
+]);
+
+export type ServerToVisitor = z.infer<typeof serverToVisitorSchema>;

@@ -1,0 +1,174 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import express from 'express';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CLOSE_CODES } from '../protocol/close-codes.js';
+import { ERRORS, type ErrorCode } from '../protocol/errors.js';
+import { MIN_SUPPORTED_PROTOCOL_VERSION } from '../protocol/version.js';
+import { PATHS, VERSION_PARAM } from '../protocol/http.js';
+import { LIMITS } from '../protocol/limits.js';
+import { AddressKeyer } from './abuse/address-key.js';
+import type { OperatorDirectory } from './auth/operators-file.js';
+import { requestAddress, selfOrigin } from './auth/request-address.js';
+import { Sessions } from './auth/sessions.js';
+import type { Clock } from './clock.js';
+import type { AppConfig } from './config/app-config.js';
+import { errorBoundary, sendError } from './http/errors.js';
+import { linesRoute } from './http/lines-route.js';
+import { securityHeaders } from './http/security-headers.js';
+import { sessionCookie, sessionRoute } from './http/session-route.js';
+import { errorFields, type Logger } from './logging.js';
+import { Dispatcher } from './relay/dispatcher.js';
+import { MessageBudget } from './relay/message-budget.js';
+import { OperatorDesk } from './relay/operator-desk.js';
+import { serveOperator } from './relay/operator-socket.js';
+import { LocalConnections } from './relay/outbox.js';
+import type { RelayContext } from './relay/relay-context.js';
+import { VisitorChats } from './relay/visitor-chats.js';
+import { serveVisitor } from './relay/visitor-socket.js';
+import type { FrameObserver } from './relay/wire.js';
+import type { Store } from './store/store.js';
+
+export interface AppDeps {
+  config: AppConfig;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  directory: OperatorDirectory;
+  /** Sees every WebSocket frame; for the privacy audit in tests. */
+  frameObserver?: FrameObserver;
+}
+
+export interface QuietlineApp {
+  server: Server;
+  /** Stop taking work, close every socket, stop timers. The store is the caller's to close. */
+  close(): Promise<void>;
+}
+
+/** Dead sockets (a phone that lost signal) are noticed by missed pongs, not by waiting on TCP. */
+const HEARTBEAT_MS = 30_000;
+
+/** Build the whole service without listening: main.ts and the tests decide where it listens. */
+export function createApp(deps: AppDeps): QuietlineApp {
+  const { config, store, clock, logger, directory, frameObserver } = deps;
+  const linesById = new Map(config.lines.lines.map((l) => [l.id, l]));
+  const connections = new LocalConnections();
+  const ctx: RelayContext = { config, store, clock, logger, outbox: connections, line: (id) => linesById.get(id) };
+  const dispatcher = new Dispatcher(ctx);
+  const visitors = new VisitorChats(ctx, dispatcher, connections);
+  const desk = new OperatorDesk(ctx, dispatcher, visitors);
+  const sessions = new Sessions(store, clock, { idleMs: config.sessionIdleMs, absoluteMs: config.sessionMaxMs });
+  const addresses = new AddressKeyer(clock);
+  const budget = new MessageBudget();
+  const upgrades = new RateLimiterMemory({ points: 60, duration: 60 });
+  const headers = securityHeaders(config.allowedOrigins);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(headers.noStore);
+  app.use(['/widget', '/widget/'], headers.widget);
+  app.use(headers.site);
+  app.use(express.json({ limit: '4kb' }));
+  app.get(PATHS.health, (_req, res) => void res.json({ status: 'ok' }));
+  app.get(PATHS.ready, (_req, res) => void res.json({ status: 'ready' }));
+  app.use(PATHS.lines, linesRoute(config, clock));
+  app.use(PATHS.session, sessionRoute({ config, sessions, directory, addresses, logger }));
+  app.get('/', (_req, res) => res.redirect('/demo/'));
+  app.use(express.static(config.publicDir, { etag: false, lastModified: false, index: 'index.html' }));
+  app.use((_req, res) => sendError(res, 'ERR_NOT_FOUND'));
+  app.use(errorBoundary(logger));
+
+  const server = createServer(app);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.maxFrameBytes, perMessageDeflate: false });
+
+  const refuse = (socket: Duplex, code: ErrorCode) => {
+    const status = ERRORS[code].status;
+    socket.end(`HTTP/1.1 ${status} ${code}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  };
+
+  const tooOld = (req: IncomingMessage, ws: WebSocket): boolean => {
+    const version = Number(new URL(req.url ?? '/', 'http://x').searchParams.get(VERSION_PARAM));
+    if (Number.isInteger(version) && version >= MIN_SUPPORTED_PROTOCOL_VERSION) return false;
+    // Accept, then say why: a browser cannot read the status of a refused upgrade.
+    ws.send(JSON.stringify({ type: 'error', code: 'ERR_CLIENT_TOO_OLD' }));
+    ws.close(CLOSE_CODES.clientTooOld, 'ERR_CLIENT_TOO_OLD');
+    return true;
+  };
+
+  // Decide origin, session and rate before a socket is accepted (STYLE 9).
+  server.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => undefined);
+    void (async () => {
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      const origin = req.headers.origin;
+      const self = selfOrigin(req, config.trustProxyHops);
+      try {
+        await upgrades.consume(addresses.keyFor(requestAddress(req, config.trustProxyHops)));
+      } catch {
+        return refuse(socket, 'ERR_RATE_LIMITED');
+      }
+      if (path === PATHS.visitorSocket) {
+        if (!origin || (origin !== self && !config.allowedOrigins.includes(origin))) {
+          return refuse(socket, 'ERR_ORIGIN_NOT_ALLOWED');
+        }
+        return wss.handleUpgrade(req, socket, head, (ws) => {
+          watch(ws);
+          if (!tooOld(req, ws)) serveVisitor(ws, ctx, visitors, budget, frameObserver);
+        });
+      }
+      if (path === PATHS.operatorSocket) {
+        if (!origin || origin !== self) return refuse(socket, 'ERR_ORIGIN_NOT_ALLOWED');
+        const token = sessionCookie(req as express.Request);
+        const check = await sessions.check(token);
+        if (!check.ok || !token) return refuse(socket, 'ERR_UNAUTHENTICATED');
+        const account = await directory.find(check.session.operatorId);
+        if (!account) return refuse(socket, 'ERR_UNAUTHENTICATED');
+        return wss.handleUpgrade(req, socket, head, (ws) => {
+          watch(ws);
+          if (!tooOld(req, ws)) serveOperator(ws, account, token, { ctx, desk, connections, budget, sessions, observer: frameObserver });
+        });
+      }
+      refuse(socket, 'ERR_NOT_FOUND');
+    })().catch((error) => {
+      logger.error({ event: 'upgrade.failed', ...errorFields(error) }, 'upgrade failed');
+      refuse(socket, 'ERR_INTERNAL');
+    });
+  });
+
+  const alive = new WeakMap<WebSocket, boolean>();
+  const watch = (ws: WebSocket) => {
+    alive.set(ws, true);
+    ws.on('pong', () => alive.set(ws, true));
+  };
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.get(ws)) {
+        ws.terminate();
+        continue;
+      }
+      alive.set(ws, false);
+      ws.ping();
+    }
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+
+  dispatcher.start();
+
+  return {
+    server,
+    async close() {
+      clearInterval(heartbeat);
+      dispatcher.stop();
+      visitors.stop();
+      desk.stop();
+      for (const ws of wss.clients) ws.close(CLOSE_CODES.goingAway, 'server closing');
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import type { LinesConfig } from './lines-config.js';
+
+/** What createApp needs to know, in units it uses (milliseconds), already validated. */
+export interface AppConfig {
+  lines: LinesConfig;
+  allowedOrigins: string[];
+  offerTimeoutMs: number;
+  reconnectGraceMs: number;
+  chatMaxMs: number;
+  sessionIdleMs: number;
+  sessionMaxMs: number;
+  ignoreHours: boolean;
+  cookieSecure: boolean;
+  trustProxyHops: number;
+  /** Folder with the built widget, console and demo (scripts/build-browser.ts). */
+  publicDir: string;
+}
+
+export const DEFAULT_TIMINGS = {
+  offerTimeoutMs: 30_000,
+  reconnectGraceMs: 120_000,
+  chatMaxMs: 12 * 3600_000,
+  sessionIdleMs: 30 * 60_000,
+  sessionMaxMs: 12 * 3600_000,
+} as const;

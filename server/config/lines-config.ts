@@ -1,0 +1,134 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { idSchema, languageSchema } from '../../protocol/ids.js';
+import type { LineId } from '../../protocol/ids.js';
+
+/**
+ * The lines, topics, hours and alternatives a deployment serves, validated once at start-up.
+ * A bad file stops the process with a message that names the bad key, so a typo in hours or
+ * a dangling alternative never reaches a visitor.
+ */
+const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'a time "HH:MM" (00:00–24:00)');
+
+const periodSchema = z
+  .strictObject({
+    days: z.array(z.number().int().min(1).max(7)).min(1),
+    from: time,
+    to: time,
+  })
+  .refine((p) => p.from < p.to, { message: '"from" must be before "to"', path: ['to'] });
+
+const alternativeSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('line'), line: idSchema }),
+  z.strictObject({ kind: z.literal('phone'), name: z.string().min(1), number: z.string().min(1) }),
+  z.strictObject({ kind: z.literal('web'), name: z.string().min(1), url: z.url() }),
+]);
+
+const lineSchema = z.strictObject({
+  id: idSchema,
+  name: z.string().min(1),
+  family: z.enum(['victim-support', 'perpetrator-prevention']),
+  languages: z.array(languageSchema).min(1),
+  topics: z.array(idSchema).min(1),
+  phone: z.string().min(1).nullable(),
+  timezone: z.string().optional(),
+  hours: z.array(periodSchema),
+  alternatives: z.array(alternativeSchema),
+});
+
+const linesFileSchema = z.strictObject({
+  $comment: z.string().optional(),
+  emergency: z.string().min(1),
+  exitUrl: z.url(),
+  timezone: z.string(),
+  wrapUps: z.array(idSchema).min(1),
+  topics: z.array(idSchema).min(1),
+  holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date "YYYY-MM-DD"')),
+  lines: z.array(lineSchema).min(1),
+});
+
+export type LineConfig = z.infer<typeof lineSchema> & { timezone: string };
+export type LinesConfig = Omit<z.infer<typeof linesFileSchema>, 'lines' | '$comment'> & {
+  lines: LineConfig[];
+};
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+function keyPath(path: readonly PropertyKey[]): string {
+  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Validate parsed JSON as a lines config; throws ConfigError naming the first bad key. */
+export function parseLinesConfig(raw: unknown, source = 'lines config'): LinesConfig {
+  const result = linesFileSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new ConfigError(`${source}: ${keyPath(issue.path) || '(root)'}: ${issue.message}`);
+  }
+  const file = result.data;
+  const fail = (key: string, message: string): never => {
+    throw new ConfigError(`${source}: ${key}: ${message}`);
+  };
+  if (!isTimeZone(file.timezone)) fail('timezone', `unknown time zone "${file.timezone}"`);
+  const ids = new Map<LineId, (typeof file.lines)[number]>();
+  file.lines.forEach((line, i) => {
+    if (ids.has(line.id)) fail(`lines[${i}].id`, `duplicate line id "${line.id}"`);
+    ids.set(line.id, line);
+    line.topics.forEach((topic, j) => {
+      if (!file.topics.includes(topic)) fail(`lines[${i}].topics[${j}]`, `unknown topic "${topic}"`);
+    });
+    if (line.timezone !== undefined && !isTimeZone(line.timezone)) {
+      fail(`lines[${i}].timezone`, `unknown time zone "${line.timezone}"`);
+    }
+  });
+  file.lines.forEach((line, i) => {
+    line.alternatives.forEach((alt, j) => {
+      if (alt.kind !== 'line') return;
+      const target = ids.get(alt.line);
+      if (!target) fail(`lines[${i}].alternatives[${j}].line`, `unknown line "${alt.line}"`);
+      // Victim support and perpetrator prevention must never send people to each other.
+      if (target && target.family !== line.family) {
+        fail(`lines[${i}].alternatives[${j}].line`, `"${alt.line}" is in another family of lines`);
+      }
+    });
+  });
+  return {
+    emergency: file.emergency,
+    exitUrl: file.exitUrl,
+    timezone: file.timezone,
+    wrapUps: file.wrapUps,
+    topics: file.topics,
+    holidays: file.holidays,
+    lines: file.lines.map((line) => ({ ...line, timezone: line.timezone ?? file.timezone })),
+  };
+}
+
+export async function loadLinesConfig(path: string): Promise<LinesConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${path}: not valid JSON (${(error as Error).message})`);
+  }
+  return parseLinesConfig(raw, path);
+}

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { ConfigError } from './lines-config.js';
+
+/**
+ * Every environment setting, validated once at start-up; one line of docs each. README's
+ * configuration table lists the same names.
+ */
+const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+const seconds = z.coerce.number().int().positive();
+
+const settingsSchema = z.object({
+  /** TCP port to listen on. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** Address to listen on; set 0.0.0.0 in a container. */
+  HOST: z.string().default('127.0.0.1'),
+  /** Comma-separated origins of helpline pages allowed to embed the widget (and so to open
+   *  visitor sockets), e.g. https://www.1712.be. Quietline's own origin is always allowed. */
+  ALLOWED_ORIGINS: z.string().default(''),
+  /** The lines file. */
+  QUIETLINE_LINES: z.string().default('config/lines.json'),
+  /** The operators file written by `npm run operators`. Without it, start runs a demo. */
+  QUIETLINE_OPERATORS: z.string().default('config/operators.json'),
+  /** Seconds an offer waits for an operator's answer before it goes to the next operator. */
+  OFFER_TIMEOUT_SECONDS: seconds.default(30),
+  /** Seconds a dropped visitor or operator has to reconnect before the chat is ended and purged. */
+  RECONNECT_GRACE_SECONDS: seconds.default(120),
+  /** Longest a chat's records may live, as a backstop TTL even if nothing ends it. */
+  CHAT_MAX_HOURS: seconds.default(12),
+  /** Operator sessions end after this many idle minutes ... */
+  SESSION_IDLE_MINUTES: seconds.default(30),
+  /** ... and after this many hours in any case. */
+  SESSION_MAX_HOURS: seconds.default(12),
+  /** Ignore opening hours (the demo sets this so the chat can be tried at any hour). */
+  QUIETLINE_IGNORE_HOURS: flag.default(false),
+  /** Mark the session cookie Secure; on by default, off only for plain-http local demos. */
+  COOKIE_SECURE: flag.default(true),
+  /** Number of proxies in front whose X-Forwarded-For may be trusted for rate limiting. */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).default(0),
+  /** pino level: fatal, error, warn, info, debug. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+export function readSettings(env: NodeJS.ProcessEnv): Settings {
+  const parsed = settingsSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`environment: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+export function parseOrigins(list: string): string[] {
+  return list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      try {
+        return new URL(s).origin;
+      } catch {
+        throw new ConfigError(`environment: ALLOWED_ORIGINS: "${s}" is not an origin such as https://example.org`);
+      }
+    });
+}

@@ -1,0 +1,71 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createApp } from './app.js';
+import { demoAccounts } from './auth/demo-accounts.js';
+import { fileDirectory, memoryDirectory, readOperatorsFile, type OperatorDirectory } from './auth/operators-file.js';
+import { systemClock } from './clock.js';
+import { buildAppConfig } from './config/build-app-config.js';
+import { ConfigError, loadLinesConfig } from './config/lines-config.js';
+import { readSettings } from './config/settings.js';
+import { createLogger } from './logging.js';
+import { MemoryStore } from './store/memory-store.js';
+
+/** The only place that reads the environment and listens. */
+async function main(): Promise<void> {
+  const settings = readSettings(process.env);
+  const logger = createLogger({ level: settings.LOG_LEVEL });
+  const lines = await loadLinesConfig(settings.QUIETLINE_LINES);
+  const publicDir = fileURLToPath(new URL('../dist/public/', import.meta.url));
+  if (!existsSync(publicDir)) throw new ConfigError(`${publicDir}: missing; run \`npm run build\` first`);
+
+  const demo = !existsSync(settings.QUIETLINE_OPERATORS);
+  let directory: OperatorDirectory;
+  let demoPasswords: Map<string, string> | null = null;
+  if (demo) {
+    const { accounts, passwords } = await demoAccounts(lines);
+    directory = memoryDirectory(accounts);
+    demoPasswords = passwords;
+  } else {
+    await readOperatorsFile(settings.QUIETLINE_OPERATORS); // fail now, not at first sign-in
+    directory = fileDirectory(settings.QUIETLINE_OPERATORS);
+  }
+  const config = buildAppConfig(
+    // The demo runs on plain http at any hour; a real deployment keeps both safeguards.
+    demo ? { ...settings, QUIETLINE_IGNORE_HOURS: true, COOKIE_SECURE: false } : settings,
+    lines,
+    publicDir,
+  );
+
+  const store = new MemoryStore(systemClock);
+  await store.init();
+  const app = createApp({ config, store, clock: systemClock, logger, directory });
+  await new Promise<void>((resolve) => app.server.listen(settings.PORT, settings.HOST, resolve));
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : settings.PORT;
+  const base = `http://${settings.HOST === '0.0.0.0' ? 'localhost' : settings.HOST}:${port}`;
+  logger.info({ event: 'listening', port, mode: demo ? 'demo' : 'configured' }, 'listening');
+
+  const out = [`\nQuietline is running (memory store${demo ? ', demo mode' : ''}).`, `  Visitor (demo host page): ${base}/demo/`, `  Operator console:         ${base}/console/`];
+  if (demoPasswords) {
+    out.push('', `No operators file at ${settings.QUIETLINE_OPERATORS}: demo accounts, shown once, valid until restart:`);
+    for (const [id, password] of demoPasswords) out.push(`  ${id.padEnd(16)} ${password}`);
+    out.push('Opening hours are ignored in demo mode. Add real accounts with `npm run operators -- add …`.');
+  }
+  process.stdout.write(`${out.join('\n')}\n\n`);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await app.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
+}
+
+main().catch((error) => {
+  process.stderr.write(`Quietline did not start: ${error instanceof ConfigError ? error.message : String(error)}\n`);
+  process.exit(1);
+});

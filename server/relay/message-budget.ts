@@ -1,0 +1,34 @@
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { LIMITS } from '../../protocol/limits.js';
+
+/**
+ * Per-connection message budget. Over budget a message is refused with ERR_RATE_LIMITED
+ * (and its seq, so the sender can retry it: refused, never silently dropped); a sender that
+ * keeps flooding far past the budget is disconnected.
+ */
+export class MessageBudget {
+  private readonly limiter = new RateLimiterMemory({
+    points: LIMITS.messagesPerWindow,
+    duration: LIMITS.messageWindowSeconds,
+  });
+  private nextId = 0;
+
+  connectionKey(): string {
+    return `c${this.nextId++}`;
+  }
+
+  /** 'ok', 'refuse' (over budget), or 'disconnect' (over three times the budget). */
+  async spend(key: string): Promise<'ok' | 'refuse' | 'disconnect'> {
+    try {
+      await this.limiter.consume(key);
+      return 'ok';
+    } catch (rejection) {
+      const consumed = (rejection as { consumedPoints?: number }).consumedPoints ?? 0;
+      return consumed > LIMITS.messagesPerWindow * 3 ? 'disconnect' : 'refuse';
+    }
+  }
+
+  forget(key: string): void {
+    void this.limiter.delete(key);
+  }
+}

@@ -1,0 +1,215 @@
+import type { OperatorId, TicketId } from '../../protocol/ids.js';
+import type { TimerHandle } from '../clock.js';
+import type { OperatorAccount } from '../auth/operators-file.js';
+import type { OperatorPresence, PresenceStatus } from '../routing/types.js';
+import type { Dispatcher } from './dispatcher.js';
+import type { OperatorPeer } from './outbox.js';
+import type { RelayContext } from './relay-context.js';
+import type { VisitorChats } from './visitor-chats.js';
+
+/**
+ * The operator's side: presence, offers, their chats. Capacity and the one-operator-per-
+ * ticket rule are enforced by the store's atomic accept, not here.
+ */
+export class OperatorDesk {
+  private readonly awayTimers = new Map<OperatorId, TimerHandle>();
+
+  constructor(
+    private readonly ctx: RelayContext,
+    private readonly dispatcher: Dispatcher,
+    private readonly visitors: VisitorChats,
+  ) {}
+
+  /** A console connected: restore or create presence, then say hello and resend their chats. */
+  async connected(peer: OperatorPeer, account: OperatorAccount): Promise<void> {
+    const { store, clock, config } = this.ctx;
+    this.awayTimers.get(account.id)?.cancel();
+    this.awayTimers.delete(account.id);
+    const existing = await store.getPresence(account.id);
+    const presence: OperatorPresence = {
+      id: account.id,
+      name: account.name,
+      // A reconnect keeps what the operator had chosen; a fresh sign-in starts away.
+      status: existing && existing.status !== 'offline' ? existing.status : 'away',
+      lines: account.lines,
+      languages: account.languages,
+      topics: account.topics,
+      capacity: account.capacity,
+      active: existing?.active ?? [],
+      idleSince: existing?.idleSince ?? clock.now(),
+    };
+    await store.putPresence(presence, config.sessionMaxMs);
+    peer.send({
+      type: 'welcome',
+      operator: {
+        id: account.id,
+        name: account.name,
+        role: account.role,
+        lines: account.lines,
+        languages: account.languages,
+        topics: account.topics,
+        capacity: account.capacity,
+      },
+      status: presence.status,
+      wrapUps: config.lines.wrapUps,
+    });
+    await this.resendChats(peer, presence);
+    this.ctx.logger.info({ event: 'operator.connected', operator: account.id, status: presence.status }, 'operator connected');
+    await this.dispatcher.schedule();
+  }
+
+  async setStatus(operatorId: OperatorId, status: PresenceStatus): Promise<void> {
+    const presence = await this.ctx.store.getPresence(operatorId);
+    if (!presence) return;
+    if (presence.status !== status && status === 'available') presence.idleSince = this.ctx.clock.now();
+    presence.status = status;
+    await this.ctx.store.putPresence(presence, this.ctx.config.sessionMaxMs);
+    if (status !== 'available') await this.withdrawOffers(operatorId);
+    this.ctx.outbox.toOperator(operatorId, { type: 'status', status });
+    this.ctx.logger.info({ event: 'operator.status', operator: operatorId, status }, 'operator status');
+    await this.dispatcher.schedule();
+  }
+
+  async accept(peer: OperatorPeer, operatorId: OperatorId, ticketId: TicketId, key: string): Promise<void> {
+    const { store, clock, outbox } = this.ctx;
+    const result = await store.acceptOffer(ticketId, operatorId, key, clock.now());
+    if (!result.ok) {
+      peer.send({ type: 'error', code: result.reason === 'gone' ? 'ERR_OFFER_GONE' : 'ERR_AT_CAPACITY', ticket: ticketId });
+      peer.send({ type: 'offer-withdrawn', ticket: ticketId, reason: result.reason === 'gone' ? 'taken' : 'expired' });
+      await this.dispatcher.schedule();
+      return;
+    }
+    const t = result.ticket;
+    this.dispatcher.cancelOffer(ticketId);
+    outbox.toOperator(operatorId, {
+      type: 'assigned',
+      chat: t.id,
+      line: t.line,
+      language: t.language,
+      topic: t.topic,
+      key: t.visitorKey,
+      waited: Math.floor(((t.acceptedAt ?? clock.now()) - t.createdAt) / 1000),
+    });
+    outbox.toVisitor(t.id, { type: 'connected', key, operator: t.operatorName ?? '' });
+    this.ctx.logger.info({ event: 'offer.accepted', ticket: t.id, operator: operatorId }, 'offer accepted');
+    await this.dispatcher.schedule();
+  }
+
+  async decline(operatorId: OperatorId, ticketId: TicketId): Promise<void> {
+    if (await this.ctx.store.withdrawOffer(ticketId, operatorId)) {
+      this.dispatcher.cancelOffer(ticketId);
+      this.ctx.logger.info({ event: 'offer.declined', ticket: ticketId, operator: operatorId }, 'offer declined');
+    }
+    await this.dispatcher.schedule();
+  }
+
+  async message(peer: OperatorPeer, operatorId: OperatorId, chat: TicketId, seq: number, data: string): Promise<void> {
+    const ticket = await this.ctx.store.getTicket(chat);
+    if (!ticket || ticket.operatorId !== operatorId) {
+      peer.send({ type: 'error', code: 'ERR_NOT_IN_CHAT', chat, seq });
+      return;
+    }
+    if (ticket.state !== 'active') {
+      peer.send({ type: 'error', code: 'ERR_NOT_CONNECTED', chat, seq });
+      return;
+    }
+    const result = await this.ctx.store.appendMessage(chat, 'operator', { seq, data });
+    if (result === 'gap') {
+      peer.send({ type: 'error', code: 'ERR_BAD_SEQUENCE', chat, seq });
+      return;
+    }
+    if (result === 'stored') this.ctx.outbox.toVisitor(chat, { type: 'msg', seq, data });
+    peer.send({ type: 'ack', chat, seq });
+  }
+
+  async typing(operatorId: OperatorId, chat: TicketId, on: boolean): Promise<void> {
+    const ticket = await this.ctx.store.getTicket(chat);
+    if (ticket?.state === 'active' && ticket.operatorId === operatorId) this.ctx.outbox.toVisitor(chat, { type: 'typing', on });
+  }
+
+  /**
+   * End a chat with a wrap-up category. Also how the operator closes a chat the visitor has
+   * already left: then only the category is recorded.
+   */
+  async end(peer: OperatorPeer, operatorId: OperatorId, chat: TicketId, wrapUp: string): Promise<void> {
+    const { store, outbox, logger, config } = this.ctx;
+    if (!config.lines.wrapUps.includes(wrapUp)) {
+      peer.send({ type: 'error', code: 'ERR_UNKNOWN_WRAP_UP', chat });
+      return;
+    }
+    const ticket = await store.getTicket(chat);
+    if (ticket && ticket.operatorId !== operatorId) {
+      peer.send({ type: 'error', code: 'ERR_NOT_IN_CHAT', chat });
+      return;
+    }
+    if (ticket?.state === 'active') {
+      await this.visitors.end(chat, 'operator');
+      outbox.toVisitor(chat, { type: 'ended', by: 'operator' });
+    }
+    // Aggregate only: the category with the line, never anything about the visitor.
+    logger.info({ event: 'chat.wrapped-up', ticket: chat, line: ticket?.line, code: wrapUp }, 'chat wrapped up');
+    outbox.toOperator(operatorId, { type: 'ended', chat, by: 'operator' });
+  }
+
+  /** The operator's last console went away: no new offers; their chats wait for the grace. */
+  async disconnected(operatorId: OperatorId): Promise<void> {
+    const { store, clock, config } = this.ctx;
+    const presence = await store.getPresence(operatorId);
+    if (presence) {
+      presence.status = 'offline';
+      await store.putPresence(presence, config.sessionMaxMs);
+    }
+    await this.withdrawOffers(operatorId);
+    this.awayTimers.get(operatorId)?.cancel();
+    this.awayTimers.set(
+      operatorId,
+      clock.after(config.reconnectGraceMs, () => {
+        this.awayTimers.delete(operatorId);
+        if (this.ctx.outbox.operatorConnected(operatorId)) return;
+        void this.endAbandonedChats(operatorId).catch(() => undefined);
+      }),
+    );
+    this.ctx.logger.info({ event: 'operator.disconnected', operator: operatorId }, 'operator disconnected');
+    await this.dispatcher.schedule();
+  }
+
+  stop(): void {
+    for (const timer of this.awayTimers.values()) timer.cancel();
+    this.awayTimers.clear();
+  }
+
+  private async endAbandonedChats(operatorId: OperatorId): Promise<void> {
+    const presence = await this.ctx.store.getPresence(operatorId);
+    for (const chat of presence?.active ?? []) {
+      await this.visitors.end(chat, 'system');
+      this.ctx.outbox.toVisitor(chat, { type: 'ended', by: 'system' });
+    }
+  }
+
+  private async withdrawOffers(operatorId: OperatorId): Promise<void> {
+    for (const t of await this.ctx.store.listTickets()) {
+      if (t.state === 'waiting' && t.offer?.operatorId === operatorId && (await this.ctx.store.withdrawOffer(t.id, operatorId))) {
+        this.dispatcher.cancelOffer(t.id);
+        this.ctx.outbox.toOperator(operatorId, { type: 'offer-withdrawn', ticket: t.id, reason: 'expired' });
+      }
+    }
+  }
+
+  private async resendChats(peer: OperatorPeer, presence: OperatorPresence): Promise<void> {
+    for (const chat of presence.active) {
+      const t = await this.ctx.store.getTicket(chat);
+      if (!t || t.state !== 'active') continue;
+      peer.send({
+        type: 'assigned',
+        chat: t.id,
+        line: t.line,
+        language: t.language,
+        topic: t.topic,
+        key: t.visitorKey,
+        waited: Math.floor(((t.acceptedAt ?? t.createdAt) - t.createdAt) / 1000),
+      });
+      // The console drops what it already has (the cipher refuses old sequence numbers).
+      for (const m of await this.ctx.store.messagesAfter(chat, 'visitor', 0)) peer.send({ type: 'msg', chat, ...m });
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import type { WebSocket } from 'ws';
+import { CLOSE_CODES } from '../../protocol/close-codes.js';
+import { operatorToServerSchema, type OperatorToServer, type ServerToOperator } from '../../protocol/operator-messages.js';
+import type { OperatorAccount } from '../auth/operators-file.js';
+import type { Sessions } from '../auth/sessions.js';
+import { errorFields } from '../logging.js';
+import type { MessageBudget } from './message-budget.js';
+import type { OperatorDesk } from './operator-desk.js';
+import type { LocalConnections } from './outbox.js';
+import type { RelayContext } from './relay-context.js';
+import { parseFrame, Peer, type FrameObserver } from './wire.js';
+
+export interface OperatorSocketDeps {
+  ctx: RelayContext;
+  desk: OperatorDesk;
+  connections: LocalConnections;
+  budget: MessageBudget;
+  sessions: Sessions;
+  observer: FrameObserver | undefined;
+}
+
+/**
+ * One console socket, already authenticated at the upgrade. Every frame re-checks the
+ * session, so an expired or signed-out session stops at its next message.
+ */
+export function serveOperator(socket: WebSocket, account: OperatorAccount, sessionToken: string, deps: OperatorSocketDeps): void {
+  const { ctx, desk, connections, budget, sessions, observer } = deps;
+  const peer = new Peer<ServerToOperator>(socket, 'operator', observer);
+  const budgetKey = budget.connectionKey();
+  const me = account.id;
+  connections.attachOperator(me, peer);
+  let queue: Promise<void> = desk.connected(peer, account).catch((error) => {
+    ctx.logger.error({ event: 'operator.failed', operator: me, ...errorFields(error) }, 'operator connect failed');
+    peer.fail('ERR_INTERNAL');
+  });
+
+  const handle = async (message: OperatorToServer): Promise<void> => {
+    switch (message.type) {
+      case 'status':
+        return desk.setStatus(me, message.status);
+      case 'accept':
+        return desk.accept(peer, me, message.ticket, message.key);
+      case 'decline':
+        return desk.decline(me, message.ticket);
+      case 'msg':
+        return desk.message(peer, me, message.chat, message.seq, message.data);
+      case 'typing':
+        return desk.typing(me, message.chat, message.on);
+      case 'end':
+        return desk.end(peer, me, message.chat, message.wrapUp);
+    }
+  };
+
+  socket.on('message', (raw, isBinary) => {
+    queue = queue.then(async () => {
+      try {
+        observer?.('in', 'operator', isBinary ? '<binary>' : raw.toString());
+        if (!(await sessions.check(sessionToken)).ok) return peer.fail('ERR_SESSION_EXPIRED');
+        const parsed = parseFrame(raw, isBinary, operatorToServerSchema);
+        const verdict = await budget.spend(budgetKey);
+        if (verdict !== 'ok') {
+          const about = parsed.ok && parsed.message.type === 'msg' ? { chat: parsed.message.chat, seq: parsed.message.seq } : {};
+          peer.send({ type: 'error', code: 'ERR_RATE_LIMITED', ...about });
+          if (verdict === 'disconnect') peer.close(CLOSE_CODES.rateLimited, 'ERR_RATE_LIMITED');
+          return;
+        }
+        if (!parsed.ok) return peer.send({ type: 'error', code: parsed.code });
+        await handle(parsed.message);
+      } catch (error) {
+        ctx.logger.error({ event: 'operator.failed', operator: me, ...errorFields(error) }, 'operator message failed');
+        peer.fail('ERR_INTERNAL');
+      }
+    });
+  });
+
+  socket.on('close', () => {
+    budget.forget(budgetKey);
+    void queue.then(async () => {
+      if (connections.detachOperator(me, peer)) await desk.disconnected(me).catch(() => undefined);
+    });
+  });
+  socket.on('error', () => undefined);
+}

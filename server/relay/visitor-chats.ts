@@ -1,0 +1,180 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { ErrorCode } from '../../protocol/errors.js';
+import type { TicketId } from '../../protocol/ids.js';
+import type { EndedBy, VisitorToServer } from '../../protocol/visitor-messages.js';
+import type { TimerHandle } from '../clock.js';
+import { isOpen } from '../routing/opening-hours.js';
+import type { Ticket } from '../routing/types.js';
+import type { Dispatcher } from './dispatcher.js';
+import type { LocalConnections, VisitorPeer } from './outbox.js';
+import type { RelayContext } from './relay-context.js';
+
+type RequestMessage = Extract<VisitorToServer, { type: 'request' }>;
+
+/** Ticket ids are 16 random bytes: 22 characters of base64url; the resume token appends a secret. */
+const TICKET_ID_CHARS = 22;
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest();
+
+/**
+ * The visitor's side of a chat: asking, waiting, talking, leaving, coming back. Holds no
+ * state of its own beyond timers; tickets and messages live in the store.
+ */
+export class VisitorChats {
+  private readonly graceTimers = new Map<TicketId, TimerHandle>();
+
+  constructor(
+    private readonly ctx: RelayContext,
+    private readonly dispatcher: Dispatcher,
+    private readonly connections: LocalConnections,
+  ) {}
+
+  /** Check a request against the line's config; the error code if it cannot be queued. */
+  refusal(request: RequestMessage): ErrorCode | null {
+    const line = this.ctx.line(request.line);
+    if (!line) return 'ERR_UNKNOWN_LINE';
+    if (!line.languages.includes(request.language)) return 'ERR_UNSUPPORTED_LANGUAGE';
+    if (!line.topics.includes(request.topic)) return 'ERR_UNKNOWN_TOPIC';
+    const schedule = { timezone: line.timezone, hours: line.hours, holidays: this.ctx.config.lines.holidays };
+    if (!this.ctx.config.ignoreHours && !isOpen(schedule, this.ctx.clock.now())) return 'ERR_LINE_CLOSED';
+    return null;
+  }
+
+  async request(peer: VisitorPeer, request: RequestMessage): Promise<TicketId | null> {
+    const refusal = this.refusal(request);
+    if (refusal) {
+      peer.fail(refusal);
+      return null;
+    }
+    const id = randomBytes(16).toString('base64url');
+    const secret = randomBytes(32).toString('base64url');
+    const now = this.ctx.clock.now();
+    const ticket: Ticket = {
+      id,
+      channel: 'chat',
+      line: request.line,
+      language: request.language,
+      topic: request.topic,
+      createdAt: now,
+      state: 'waiting',
+      visitorKey: request.key,
+      tokenHash: sha256(secret).toString('base64url'),
+      offer: null,
+      triedBy: [],
+      operatorId: null,
+      operatorKey: null,
+      operatorName: null,
+      acceptedAt: null,
+      endedBy: null,
+      endedAt: null,
+    };
+    await this.ctx.store.createTicket(ticket, this.ctx.config.chatMaxMs);
+    this.connections.attachVisitor(id, peer);
+    const { position, estimate } = await this.dispatcher.standing(id);
+    peer.send({ type: 'queued', chat: id, token: id + secret, position, estimate });
+    this.ctx.logger.info({ event: 'ticket.created', ticket: id, line: ticket.line, language: ticket.language, topic: ticket.topic }, 'ticket created');
+    // The `queued` reply above carries the position; only later changes come as `position`.
+    this.dispatcher.forget(id);
+    await this.dispatcher.schedule();
+    return id;
+  }
+
+  /** Come back with a token: returns the ticket id, or null after telling the peer why not. */
+  async resume(peer: VisitorPeer, token: string, received: number): Promise<TicketId | null> {
+    const id = token.slice(0, TICKET_ID_CHARS);
+    const ticket = token.length > TICKET_ID_CHARS ? await this.ctx.store.getTicket(id) : undefined;
+    const presented = sha256(token.slice(TICKET_ID_CHARS));
+    const expected = ticket ? Buffer.from(ticket.tokenHash, 'base64url') : Buffer.alloc(presented.length);
+    if (!ticket || !timingSafeEqual(presented, expected)) {
+      peer.fail('ERR_RESUME_FAILED');
+      return null;
+    }
+    this.graceTimers.get(id)?.cancel();
+    this.graceTimers.delete(id);
+    const replaced = this.connections.attachVisitor(id, peer);
+    replaced?.close(4006, 'replaced');
+    peer.send({ type: 'resumed', chat: id });
+    this.ctx.logger.info({ event: 'visitor.resumed', ticket: id, status: ticket.state }, 'visitor resumed');
+    if (ticket.state === 'ended') {
+      peer.send({ type: 'ended', by: ticket.endedBy ?? 'system' });
+      return id;
+    }
+    if (ticket.state === 'active' && ticket.operatorKey) {
+      peer.send({ type: 'connected', key: ticket.operatorKey, operator: ticket.operatorName ?? '' });
+      for (const m of await this.ctx.store.messagesAfter(id, 'operator', received)) peer.send({ type: 'msg', ...m });
+    }
+    this.dispatcher.forget(id);
+    await this.dispatcher.schedule();
+    return id;
+  }
+
+  async message(peer: VisitorPeer, id: TicketId, seq: number, data: string): Promise<void> {
+    const ticket = await this.ctx.store.getTicket(id);
+    if (!ticket || ticket.state !== 'active' || !ticket.operatorId) {
+      peer.send({ type: 'error', code: ticket?.state === 'ended' ? 'ERR_RESUME_FAILED' : 'ERR_NOT_CONNECTED', seq });
+      return;
+    }
+    const result = await this.ctx.store.appendMessage(id, 'visitor', { seq, data });
+    if (result === 'gap') {
+      peer.send({ type: 'error', code: 'ERR_BAD_SEQUENCE', seq });
+      return;
+    }
+    if (result === 'stored') this.ctx.outbox.toOperator(ticket.operatorId, { type: 'msg', chat: id, seq, data });
+    peer.send({ type: 'ack', seq });
+  }
+
+  async typing(id: TicketId, on: boolean): Promise<void> {
+    const ticket = await this.ctx.store.getTicket(id);
+    if (ticket?.state === 'active' && ticket.operatorId) {
+      this.ctx.outbox.toOperator(ticket.operatorId, { type: 'typing', chat: id, on });
+    }
+  }
+
+  /** The visitor leaves. A quick exit purges the ticket at once instead of after the grace. */
+  async leave(peer: VisitorPeer, id: TicketId, quick: boolean): Promise<void> {
+    await this.end(id, 'visitor');
+    peer.send({ type: 'ended', by: 'visitor' });
+    if (quick) await this.ctx.store.deleteTicket(id);
+    this.connections.detachVisitor(id, peer);
+    peer.close(1000, 'ended');
+  }
+
+  /** The socket went away without leaving: keep the chat for the reconnect grace, then purge. */
+  disconnected(peer: VisitorPeer, id: TicketId): void {
+    if (!this.connections.detachVisitor(id, peer)) return;
+    this.graceTimers.get(id)?.cancel();
+    this.graceTimers.set(
+      id,
+      this.ctx.clock.after(this.ctx.config.reconnectGraceMs, () => {
+        this.graceTimers.delete(id);
+        if (this.connections.visitorConnected(id)) return;
+        void this.end(id, 'system')
+          .then(() => this.ctx.store.deleteTicket(id))
+          .catch(() => undefined);
+      }),
+    );
+  }
+
+  /**
+   * End a chat from any side: tells the operator and frees their slot, withdraws a pending
+   * offer, records the handle time for estimates.
+   */
+  async end(id: TicketId, by: EndedBy): Promise<void> {
+    const { store, clock, config, outbox, logger } = this.ctx;
+    const before = await store.endTicket(id, by, clock.now(), config.reconnectGraceMs);
+    if (!before) return;
+    this.dispatcher.cancelOffer(id);
+    if (before.offer) outbox.toOperator(before.offer.operatorId, { type: 'offer-withdrawn', ticket: id, reason: 'left' });
+    if (before.operatorId && by !== 'operator') outbox.toOperator(before.operatorId, { type: 'ended', chat: id, by });
+    if (before.acceptedAt !== null) {
+      await store.recordHandleTime(before.line, Math.round((clock.now() - before.acceptedAt) / 1000));
+    }
+    logger.info({ event: 'chat.ended', ticket: id, by, status: before.state }, 'chat ended');
+    await this.dispatcher.schedule();
+  }
+
+  stop(): void {
+    for (const timer of this.graceTimers.values()) timer.cancel();
+    this.graceTimers.clear();
+  }
+}

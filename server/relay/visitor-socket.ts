@@ -1,0 +1,81 @@
+import type { WebSocket } from 'ws';
+import { CLOSE_CODES } from '../../protocol/close-codes.js';
+import type { TicketId } from '../../protocol/ids.js';
+import { visitorToServerSchema, type ServerToVisitor, type VisitorToServer } from '../../protocol/visitor-messages.js';
+import { errorFields } from '../logging.js';
+import type { MessageBudget } from './message-budget.js';
+import type { RelayContext } from './relay-context.js';
+import type { VisitorChats } from './visitor-chats.js';
+import { parseFrame, Peer, type FrameObserver } from './wire.js';
+
+/**
+ * One visitor socket: validate each frame, keep to the budget, and hand the message to
+ * VisitorChats. Frames are handled one at a time, in order, so a chat's sequence numbers
+ * reach the store in the order they were sent.
+ */
+export function serveVisitor(
+  socket: WebSocket,
+  ctx: RelayContext,
+  chats: VisitorChats,
+  budget: MessageBudget,
+  observer: FrameObserver | undefined,
+): void {
+  const peer = new Peer<ServerToVisitor>(socket, 'visitor', observer);
+  const budgetKey = budget.connectionKey();
+  let ticket: TicketId | null = null;
+  let queue = Promise.resolve();
+
+  const handle = async (message: VisitorToServer): Promise<void> => {
+    if (message.type === 'request' || message.type === 'resume') {
+      if (ticket) return peer.send({ type: 'error', code: 'ERR_ALREADY_REQUESTED' });
+      ticket =
+        message.type === 'request'
+          ? await chats.request(peer, message)
+          : await chats.resume(peer, message.token, message.received);
+      return;
+    }
+    if (!ticket) {
+      return peer.send({ type: 'error', code: 'ERR_NOT_REQUESTED', ...(message.type === 'msg' ? { seq: message.seq } : {}) });
+    }
+    switch (message.type) {
+      case 'msg':
+        return chats.message(peer, ticket, message.seq, message.data);
+      case 'typing':
+        return chats.typing(ticket, message.on);
+      case 'end': {
+        const id = ticket;
+        ticket = null;
+        return chats.leave(peer, id, message.quick);
+      }
+    }
+  };
+
+  socket.on('message', (raw, isBinary) => {
+    queue = queue.then(async () => {
+      try {
+        observer?.('in', 'visitor', isBinary ? '<binary>' : raw.toString());
+        const parsed = parseFrame(raw, isBinary, visitorToServerSchema);
+        const seq = parsed.ok && parsed.message.type === 'msg' ? parsed.message.seq : undefined;
+        const verdict = await budget.spend(budgetKey);
+        if (verdict !== 'ok') {
+          peer.send({ type: 'error', code: 'ERR_RATE_LIMITED', ...(seq ? { seq } : {}) });
+          if (verdict === 'disconnect') peer.close(CLOSE_CODES.rateLimited, 'ERR_RATE_LIMITED');
+          return;
+        }
+        if (!parsed.ok) return peer.send({ type: 'error', code: parsed.code });
+        await handle(parsed.message);
+      } catch (error) {
+        ctx.logger.error({ event: 'visitor.failed', ticket: ticket ?? undefined, ...errorFields(error) }, 'visitor message failed');
+        peer.fail('ERR_INTERNAL');
+      }
+    });
+  });
+
+  socket.on('close', () => {
+    budget.forget(budgetKey);
+    void queue.then(() => {
+      if (ticket) chats.disconnected(peer, ticket);
+    });
+  });
+  socket.on('error', () => undefined); // 'close' follows; errors carry nothing to log
+}

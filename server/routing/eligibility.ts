@@ -1,0 +1,22 @@
+import type { OperatorPresence, Ticket } from './types.js';
+
+/** An operator may take a ticket only when line, language and topic all match. */
+export function handles(operator: OperatorPresence, ticket: Pick<Ticket, 'line' | 'language' | 'topic'>): boolean {
+  return (
+    operator.lines.includes(ticket.line) &&
+    operator.languages.includes(ticket.language) &&
+    operator.topics.includes(ticket.topic)
+  );
+}
+
+export function hasLiveOffer(ticket: Ticket, now: number): boolean {
+  return ticket.offer !== null && ticket.offer.expiresAt > now;
+}
+
+/** Chats plus live offers: an offer holds a slot until it is accepted or expires. */
+export function load(operator: OperatorPresence, tickets: readonly Ticket[], now: number): number {
+  const offers = tickets.filter(
+    (t) => t.state === 'waiting' && hasLiveOffer(t, now) && t.offer!.operatorId === operator.id,
+  ).length;
+  return operator.active.length + offers;
+}

@@ -1,0 +1,43 @@
+import type { OperatorId, TicketId } from '../../protocol/ids.js';
+import { handles, hasLiveOffer, load } from './eligibility.js';
+import type { OperatorPresence, Ticket } from './types.js';
+
+export interface PlannedOffer {
+  ticketId: TicketId;
+  operatorId: OperatorId;
+}
+
+/** Oldest first; the id breaks ties so the order never depends on storage order. */
+export function byAge(a: Ticket, b: Ticket): number {
+  return a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/**
+ * Decide which waiting tickets to offer to whom, now. Oldest ticket first; among eligible
+ * available operators with a free slot: not yet tried for this ticket first, then most spare
+ * capacity, then longest idle. An operator who already let it pass is tried again only when
+ * nobody else can take it, so no ticket is stranded.
+ */
+export function planOffers(tickets: readonly Ticket[], operators: readonly OperatorPresence[], now: number): PlannedOffer[] {
+  const spare = new Map<OperatorId, number>();
+  for (const op of operators) {
+    if (op.status === 'available') spare.set(op.id, op.capacity - load(op, tickets, now));
+  }
+  const waiting = tickets.filter((t) => t.state === 'waiting' && !hasLiveOffer(t, now)).sort(byAge);
+  const planned: PlannedOffer[] = [];
+  for (const ticket of waiting) {
+    const candidates = operators.filter((op) => (spare.get(op.id) ?? 0) > 0 && handles(op, ticket));
+    if (candidates.length === 0) continue;
+    candidates.sort(
+      (a, b) =>
+        Number(ticket.triedBy.includes(a.id)) - Number(ticket.triedBy.includes(b.id)) ||
+        spare.get(b.id)! - spare.get(a.id)! ||
+        a.idleSince - b.idleSince ||
+        (a.id < b.id ? -1 : 1),
+    );
+    const chosen = candidates[0]!;
+    spare.set(chosen.id, spare.get(chosen.id)! - 1);
+    planned.push({ ticketId: ticket.id, operatorId: chosen.id });
+  }
+  return planned;
+}

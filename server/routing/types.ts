@@ -1,0 +1,52 @@
+import type { EndedBy } from '../../protocol/visitor-messages.js';
+import type { LanguageCode, LineId, OperatorId, TicketId, TopicId } from '../../protocol/ids.js';
+
+/**
+ * Routing records. A ticket is one waiting or running chat; it holds routing metadata and
+ * public keys only — never content, never anything about the person.
+ */
+export type TicketState = 'waiting' | 'active' | 'ended';
+
+export interface Offer {
+  operatorId: OperatorId;
+  expiresAt: number;
+}
+
+export interface Ticket {
+  id: TicketId;
+  channel: 'chat';
+  line: LineId;
+  language: LanguageCode;
+  topic: TopicId;
+  createdAt: number;
+  state: TicketState;
+  /** The visitor's ephemeral public key for this chat. */
+  visitorKey: string;
+  /** SHA-256 of the resume secret; the secret itself lives only in the visitor's memory. */
+  tokenHash: string;
+  offer: Offer | null;
+  /** Operators this ticket was already offered to, so the next offer goes to someone else. */
+  triedBy: OperatorId[];
+  operatorId: OperatorId | null;
+  operatorKey: string | null;
+  operatorName: string | null;
+  acceptedAt: number | null;
+  endedBy: EndedBy | null;
+  endedAt: number | null;
+}
+
+export type PresenceStatus = 'available' | 'away' | 'offline';
+
+export interface OperatorPresence {
+  id: OperatorId;
+  name: string;
+  status: PresenceStatus;
+  lines: LineId[];
+  languages: LanguageCode[];
+  topics: TopicId[];
+  capacity: number;
+  /** Chats this operator is handling now. */
+  active: TicketId[];
+  /** Since when the operator has had nothing to do; the longest idle is offered first. */
+  idleSince: number;
+}

@@ -1,0 +1,208 @@
+import type { LineId, OperatorId, TicketId } from '../../protocol/ids.js';
+import type { EndedBy } from '../../protocol/visitor-messages.js';
+import type { Clock, TimerHandle } from '../clock.js';
+import type { Offer, OperatorPresence, Ticket } from '../routing/types.js';
+import { TtlMap } from './ttl-map.js';
+import {
+  HANDLE_TIME_SAMPLES,
+  HANDLE_TIME_TTL_MS,
+  type AcceptResult,
+  type AppendResult,
+  type OperatorSession,
+  type SealedMessage,
+  type Sender,
+  type Store,
+} from './store.js';
+
+interface Buffers {
+  visitor: SealedMessage[];
+  operator: SealedMessage[];
+}
+
+const SWEEP_EVERY_MS = 60_000;
+
+/**
+ * The embedded store: one process, no other service. Each method does its whole job before
+ * yielding, which makes offer/accept/end atomic in a single node. Values are copied in and
+ * out so callers can never mutate stored state behind the store's back.
+ */
+export class MemoryStore implements Store {
+  private readonly tickets: TtlMap<TicketId, Ticket>;
+  private readonly buffers: TtlMap<TicketId, Buffers>;
+  private readonly presence: TtlMap<OperatorId, OperatorPresence>;
+  private readonly sessions: TtlMap<string, OperatorSession>;
+  private readonly handleTimes: TtlMap<LineId, number[]>;
+  private sweeper: TimerHandle | null = null;
+  private closed = false;
+
+  constructor(private readonly clock: Clock) {
+    this.tickets = new TtlMap(clock);
+    this.buffers = new TtlMap(clock);
+    this.presence = new TtlMap(clock);
+    this.sessions = new TtlMap(clock);
+    this.handleTimes = new TtlMap(clock);
+  }
+
+  async init(): Promise<void> {
+    this.closed = false;
+    this.scheduleSweep();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.sweeper?.cancel();
+    this.sweeper = null;
+  }
+
+  async createTicket(ticket: Ticket, ttlMs: number): Promise<void> {
+    this.tickets.set(ticket.id, copy(ticket), ttlMs);
+    this.buffers.set(ticket.id, { visitor: [], operator: [] }, ttlMs);
+  }
+
+  async getTicket(id: TicketId): Promise<Ticket | undefined> {
+    const t = this.tickets.get(id);
+    return t && copy(t);
+  }
+
+  async listTickets(): Promise<Ticket[]> {
+    return this.tickets.values().map(copy);
+  }
+
+  async offerTicket(id: TicketId, offer: Offer, now: number): Promise<boolean> {
+    const t = this.tickets.get(id);
+    if (!t || t.state !== 'waiting' || (t.offer && t.offer.expiresAt > now)) return false;
+    t.offer = { ...offer };
+    return true;
+  }
+
+  async withdrawOffer(id: TicketId, operatorId: OperatorId): Promise<boolean> {
+    const t = this.tickets.get(id);
+    if (!t || t.state !== 'waiting' || t.offer?.operatorId !== operatorId) return false;
+    t.offer = null;
+    if (!t.triedBy.includes(operatorId)) t.triedBy.push(operatorId);
+    return true;
+  }
+
+  async acceptOffer(id: TicketId, operatorId: OperatorId, operatorKey: string, now: number): Promise<AcceptResult> {
+    const t = this.tickets.get(id);
+    if (!t || t.state !== 'waiting' || t.offer?.operatorId !== operatorId || t.offer.expiresAt <= now) {
+      return { ok: false, reason: 'gone' };
+    }
+    const op = this.presence.get(operatorId);
+    if (!op || op.active.length >= op.capacity) return { ok: false, reason: 'at-capacity' };
+    t.state = 'active';
+    t.offer = null;
+    t.operatorId = operatorId;
+    t.operatorKey = operatorKey;
+    t.operatorName = op.name;
+    t.acceptedAt = now;
+    op.active.push(id);
+    return { ok: true, ticket: copy(t) };
+  }
+
+  async endTicket(id: TicketId, by: EndedBy, now: number, graceMs: number): Promise<Ticket | undefined> {
+    const t = this.tickets.get(id);
+    if (!t || t.state === 'ended') return undefined;
+    const before = copy(t);
+    t.state = 'ended';
+    t.offer = null;
+    t.endedBy = by;
+    t.endedAt = now;
+    if (t.operatorId) this.release(t.operatorId, id, now);
+    this.tickets.expire(id, graceMs);
+    this.buffers.expire(id, graceMs);
+    return before;
+  }
+
+  async touchTicket(id: TicketId, ttlMs: number): Promise<void> {
+    this.tickets.expire(id, ttlMs);
+    this.buffers.expire(id, ttlMs);
+  }
+
+  async deleteTicket(id: TicketId): Promise<void> {
+    const t = this.tickets.get(id);
+    if (t?.operatorId && t.state === 'active') this.release(t.operatorId, id, this.clock.now());
+    this.tickets.delete(id);
+    this.buffers.delete(id);
+  }
+
+  async appendMessage(id: TicketId, from: Sender, message: SealedMessage): Promise<AppendResult> {
+    const buffers = this.buffers.get(id);
+    if (!buffers) return 'gap';
+    const list = buffers[from];
+    const last = list.length; // seqs are 1..n, so the count is the last seq
+    if (message.seq <= last) return 'duplicate';
+    if (message.seq !== last + 1) return 'gap';
+    list.push({ ...message });
+    return 'stored';
+  }
+
+  async messagesAfter(id: TicketId, from: Sender, afterSeq: number): Promise<SealedMessage[]> {
+    const buffers = this.buffers.get(id);
+    return buffers ? buffers[from].slice(Math.max(0, afterSeq)).map((m) => ({ ...m })) : [];
+  }
+
+  async putPresence(presence: OperatorPresence, ttlMs: number): Promise<void> {
+    this.presence.set(presence.id, copy(presence), ttlMs);
+  }
+
+  async getPresence(id: OperatorId): Promise<OperatorPresence | undefined> {
+    const p = this.presence.get(id);
+    return p && copy(p);
+  }
+
+  async listPresence(): Promise<OperatorPresence[]> {
+    return this.presence.values().map(copy);
+  }
+
+  async putSession(tokenHash: string, session: OperatorSession, ttlMs: number): Promise<void> {
+    this.sessions.set(tokenHash, { ...session }, ttlMs);
+  }
+
+  async getSession(tokenHash: string): Promise<OperatorSession | undefined> {
+    const s = this.sessions.get(tokenHash);
+    return s && { ...s };
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    this.sessions.delete(tokenHash);
+  }
+
+  async recordHandleTime(line: LineId, seconds: number): Promise<void> {
+    const samples = [...(this.handleTimes.get(line) ?? []), seconds].slice(-HANDLE_TIME_SAMPLES);
+    this.handleTimes.set(line, samples, HANDLE_TIME_TTL_MS);
+  }
+
+  async recentHandleTimes(line: LineId): Promise<number[]> {
+    return [...(this.handleTimes.get(line) ?? [])];
+  }
+
+  /** How many records of each kind are held: lets tests prove that a purge purged. */
+  counts(): { tickets: number; buffers: number; presence: number; sessions: number } {
+    return {
+      tickets: this.tickets.size,
+      buffers: this.buffers.size,
+      presence: this.presence.size,
+      sessions: this.sessions.size,
+    };
+  }
+
+  private release(operatorId: OperatorId, id: TicketId, now: number): void {
+    const op = this.presence.get(operatorId);
+    if (!op) return;
+    op.active = op.active.filter((t) => t !== id);
+    if (op.active.length === 0) op.idleSince = now;
+  }
+
+  private scheduleSweep(): void {
+    if (this.closed) return;
+    this.sweeper = this.clock.after(SWEEP_EVERY_MS, () => {
+      for (const map of [this.tickets, this.buffers, this.presence, this.sessions, this.handleTimes]) map.sweep();
+      this.scheduleSweep();
+    });
+  }
+}
+
+function copy<T>(value: T): T {
+  return structuredClone(value);
+}

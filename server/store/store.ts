@@ -1,0 +1,83 @@
+import type { LineId, OperatorId, TicketId } from '../../protocol/ids.js';
+import type { EndedBy } from '../../protocol/visitor-messages.js';
+import type { Offer, OperatorPresence, Ticket } from '../routing/types.js';
+
+/**
+ * Everything Quietline remembers, behind one seam: MemoryStore for one node, RedisStore (next)
+ * for many. Every method returns a promise even in memory, every record has a TTL as a
+ * backstop (privacy invariant 4), and the operations that must be atomic across nodes —
+ * offering, accepting, ending — are single methods here rather than read-modify-write in
+ * callers. Records hold routing metadata, public keys and ciphertext: never plaintext,
+ * addresses or numbers.
+ */
+export type Sender = 'visitor' | 'operator';
+
+export interface SealedMessage {
+  seq: number;
+  data: string;
+}
+
+export type AppendResult = 'stored' | 'duplicate' | 'gap';
+
+export type AcceptResult =
+  | { ok: true; ticket: Ticket }
+  | { ok: false; reason: 'gone' | 'at-capacity' };
+
+export interface OperatorSession {
+  operatorId: OperatorId;
+  createdAt: number;
+  lastSeenAt: number;
+}
+
+export interface Store {
+  init(): Promise<void>;
+  close(): Promise<void>;
+
+  /** Add a new waiting ticket, alive for `ttlMs` unless touched again. */
+  createTicket(ticket: Ticket, ttlMs: number): Promise<void>;
+  getTicket(id: TicketId): Promise<Ticket | undefined>;
+  /** Every live ticket (waiting, active, or ended within its grace). */
+  listTickets(): Promise<Ticket[]>;
+  /** Offer a waiting ticket unless it has a live offer; false when it is no longer waiting. */
+  offerTicket(id: TicketId, offer: Offer, now: number): Promise<boolean>;
+  /** Withdraw the offer if it is still the one made to `operatorId`; remember they had it. */
+  withdrawOffer(id: TicketId, operatorId: OperatorId): Promise<boolean>;
+  /**
+   * Atomically hand an offered ticket to its operator: it must still be waiting, offered to
+   * this operator, unexpired, and the operator below capacity. Never two operators, never
+   * over capacity.
+   */
+  acceptOffer(id: TicketId, operatorId: OperatorId, operatorKey: string, now: number): Promise<AcceptResult>;
+  /**
+   * End a chat (idempotent): frees the operator's slot and keeps the ticket only for
+   * `graceMs`, so a reconnecting side learns it ended. Returns the ticket as it was before,
+   * or undefined if it was already ended or gone.
+   */
+  endTicket(id: TicketId, by: EndedBy, now: number, graceMs: number): Promise<Ticket | undefined>;
+  /** Keep a live ticket (and its messages) for `ttlMs` more. */
+  touchTicket(id: TicketId, ttlMs: number): Promise<void>;
+  /** Remove a ticket and every message it holds, now. */
+  deleteTicket(id: TicketId): Promise<void>;
+
+  /** Buffer a sealed message so a side that reconnects can catch up; seqs must be 1, 2, 3… */
+  appendMessage(id: TicketId, from: Sender, message: SealedMessage): Promise<AppendResult>;
+  messagesAfter(id: TicketId, from: Sender, afterSeq: number): Promise<SealedMessage[]>;
+
+  putPresence(presence: OperatorPresence, ttlMs: number): Promise<void>;
+  getPresence(id: OperatorId): Promise<OperatorPresence | undefined>;
+  listPresence(): Promise<OperatorPresence[]>;
+
+  /** Sessions are stored under a hash of the cookie, never the cookie itself. */
+  putSession(tokenHash: string, session: OperatorSession, ttlMs: number): Promise<void>;
+  getSession(tokenHash: string): Promise<OperatorSession | undefined>;
+  deleteSession(tokenHash: string): Promise<void>;
+
+  /** Learn wait estimates: the last few handle times per line, in seconds. */
+  recordHandleTime(line: LineId, seconds: number): Promise<void>;
+  recentHandleTimes(line: LineId): Promise<number[]>;
+}
+
+/** How many recent handle times per line feed the estimate. */
+export const HANDLE_TIME_SAMPLES = 50;
+/** Handle-time samples are aggregates, kept for a day at most. */
+export const HANDLE_TIME_TTL_MS = 24 * 60 * 60 * 1000;

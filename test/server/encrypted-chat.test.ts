@@ -1,0 +1,78 @@
+import { expect } from 'chai';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+import { operatorSocket, visitorSocket } from '../support/socket-client.js';
+import { TestOperator, TestVisitor } from '../support/chat-parties.js';
+
+describe('An encrypted chat through the real server', () => {
+  let server: TestServer;
+  beforeEach(async () => {
+    server = await startTestServer({
+      operators: [{ id: 'anna', name: 'Anna', lines: ['1712'], languages: ['nl'], topics: ['violence', 'abuse', 'child-abuse'] }],
+    });
+  });
+  afterEach(() => server.close());
+
+  it('queues the visitor, offers the chat, and carries messages both ways', async () => {
+    const operator = new TestOperator(await operatorSocket(server, 'anna'));
+    await operator.available();
+    const visitor = await TestVisitor.request(await visitorSocket(server), '1712', 'nl', 'violence');
+    const chat = await operator.acceptNextOffer();
+    expect(chat).to.equal(visitor.chat);
+    await visitor.connected();
+
+    await visitor.say('Hallo, ik ben bang.');
+    expect(await operator.hear(chat)).to.equal('Hallo, ik ben bang.');
+    await operator.say(chat, 'Je bent hier veilig. Vertel maar.');
+    expect(await visitor.hear()).to.equal('Je bent hier veilig. Vertel maar.');
+
+    visitor.socket.send({ type: 'typing', on: true });
+    expect(await operator.socket.next('typing')).to.include({ chat, on: true });
+
+    operator.socket.send({ type: 'end', chat, wrapUp: 'emotional-support' });
+    expect(await visitor.socket.next('ended')).to.include({ by: 'operator' });
+    expect(await operator.socket.next('ended')).to.include({ chat, by: 'operator' });
+  });
+
+  it('tells the operator when the visitor ends the chat, and frees their slot', async () => {
+    const operator = new TestOperator(await operatorSocket(server, 'anna'));
+    await operator.available();
+    const visitor = await TestVisitor.request(await visitorSocket(server), '1712', 'nl', 'abuse');
+    const chat = await operator.acceptNextOffer();
+    await visitor.connected();
+    visitor.socket.send({ type: 'end', quick: false });
+    expect(await visitor.socket.next('ended')).to.include({ by: 'visitor' });
+    expect(await operator.socket.next('ended')).to.include({ chat, by: 'visitor' });
+    const presence = await server.store.getPresence('anna');
+    expect(presence?.active).to.deep.equal([]);
+  });
+
+  it('resumes a visitor whose connection dropped, resending what it missed exactly once', async () => {
+    const operator = new TestOperator(await operatorSocket(server, 'anna'));
+    await operator.available();
+    const visitor = await TestVisitor.request(await visitorSocket(server), '1712', 'nl', 'violence');
+    const chat = await operator.acceptNextOffer();
+    await visitor.connected();
+    await operator.say(chat, 'Eerste bericht');
+    expect(await visitor.hear()).to.equal('Eerste bericht');
+
+    visitor.socket.close();
+    await visitor.socket.closed;
+    await operator.say(chat, 'Tweede bericht, terwijl je weg was');
+
+    const again = await visitorSocket(server);
+    again.send({ type: 'resume', token: visitor.token, received: visitor.cipher.lastReceived });
+    expect(await again.next('resumed')).to.include({ chat });
+    await again.next('connected');
+    const missed = await again.next<{ seq: number; data: string }>('msg');
+    expect(visitor.cipher.open(missed.seq, missed.data).body).to.equal('Tweede bericht, terwijl je weg was');
+    expect(again.received.filter((m) => m.type === 'msg')).to.have.length(1);
+  });
+
+  it('refuses a resume with a wrong token', async () => {
+    const visitor = await TestVisitor.request(await visitorSocket(server), '1712', 'nl', 'violence');
+    const forged = visitor.token.slice(0, 22) + 'A'.repeat(visitor.token.length - 22);
+    const again = await visitorSocket(server);
+    again.send({ type: 'resume', token: forged, received: 0 });
+    expect(await again.next('error')).to.include({ code: 'ERR_RESUME_FAILED' });
+  });
+});
