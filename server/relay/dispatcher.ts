@@ -73,12 +73,14 @@ export class Dispatcher {
     this.offerTimers.delete(ticketId);
   }
 
-  /** Where a waiting ticket stands now (for the first `queued` reply). */
+  /** Where a waiting ticket stands now, for the first `queued` reply. */
   async standing(ticketId: TicketId): Promise<{ position: number; estimate: number | null }> {
     const [tickets, operators] = await Promise.all([this.ctx.store.listTickets(), this.ctx.store.listPresence()]);
     const position = queuePositions(tickets).get(ticketId) ?? 1;
     const ticket = tickets.find((t) => t.id === ticketId);
     const estimate = ticket ? await this.estimate(ticket, position, operators) : null;
+    // The caller tells the visitor this; later runs send only changes from it.
+    this.told.set(ticketId, `${position}/${estimate}`);
     return { position, estimate };
   }
 

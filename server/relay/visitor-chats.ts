@@ -73,8 +73,6 @@ export class VisitorChats {
     const { position, estimate } = await this.dispatcher.standing(id);
     peer.send({ type: 'queued', chat: id, token: id + secret, position, estimate });
     this.ctx.logger.info({ event: 'ticket.created', ticket: id, line: ticket.line, language: ticket.language, topic: ticket.topic }, 'ticket created');
-    // The `queued` reply above carries the position; only later changes come as `position`.
-    this.dispatcher.forget(id);
     await this.dispatcher.schedule();
     return id;
   }

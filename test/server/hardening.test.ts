@@ -1,0 +1,139 @@
+import { expect } from 'chai';
+import WebSocket from 'ws';
+import { LIMITS } from '../../protocol/limits.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+import { SocketClient, operatorSocket, signIn, visitorSocket } from '../support/socket-client.js';
+import { TestOperator, TestVisitor } from '../support/chat-parties.js';
+
+function upgradeStatus(url: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers });
+    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    ws.on('open', () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.on('error', (e) => (e.message.includes('Unexpected server response') ? undefined : reject(e)));
+  });
+}
+
+describe('Bad input gets a typed error and loses nothing', () => {
+  let server: TestServer;
+  beforeEach(async () => {
+    server = await startTestServer({
+      operators: [{ id: 'anna', lines: ['1712'], languages: ['nl'], topics: ['violence'] }],
+    });
+  });
+  afterEach(() => server.close());
+
+  it('answers malformed frames with ERR_BAD_MESSAGE and keeps the socket open', async () => {
+    const socket = await visitorSocket(server);
+    for (const bad of ['not json', '{"type":"request"}', '{"type":"nope"}', '[]', 'null', '{"type":"msg","seq":-1,"data":"x"}']) {
+      socket.send(bad);
+      expect(await socket.next('error')).to.include({ code: 'ERR_BAD_MESSAGE' });
+    }
+    socket.socket.send(Buffer.from([1, 2, 3]), { binary: true });
+    expect(await socket.next('error')).to.include({ code: 'ERR_BAD_MESSAGE' });
+    await TestVisitor.request(socket, '1712', 'nl', 'violence'); // still usable
+  });
+
+  it('refuses unknown lines, languages and topics by name', async () => {
+    const socket = await visitorSocket(server);
+    const key = 'A'.repeat(43);
+    socket.send({ type: 'request', line: 'nope', language: 'nl', topic: 'violence', key });
+    expect(await socket.next('error')).to.include({ code: 'ERR_UNKNOWN_LINE' });
+    socket.send({ type: 'request', line: '1712', language: 'fr', topic: 'violence', key });
+    expect(await socket.next('error')).to.include({ code: 'ERR_UNSUPPORTED_LANGUAGE' });
+    socket.send({ type: 'request', line: '1712', language: 'nl', topic: 'attraction-to-minors', key });
+    expect(await socket.next('error')).to.include({ code: 'ERR_UNKNOWN_TOPIC' });
+  });
+
+  it('closes the socket with 1009 on a frame over the size limit', async () => {
+    const socket = await visitorSocket(server);
+    socket.send(JSON.stringify({ type: 'msg', seq: 1, data: 'A'.repeat(LIMITS.maxFrameBytes + 1) }));
+    expect(await socket.closed).to.equal(1009);
+  });
+
+  it('refuses messages before a chat is requested, naming the message', async () => {
+    const socket = await visitorSocket(server);
+    socket.send({ type: 'msg', seq: 1, data: 'AAAA' });
+    expect(await socket.next('error')).to.include({ code: 'ERR_NOT_REQUESTED', seq: 1 });
+  });
+
+  it('refuses a flood with ERR_RATE_LIMITED naming each refused message, then disconnects', async () => {
+    const operator = new TestOperator(await operatorSocket(server, 'anna'));
+    await operator.available();
+    const visitor = await TestVisitor.request(await visitorSocket(server), '1712', 'nl', 'violence');
+    await operator.acceptNextOffer();
+    await visitor.connected();
+    const total = LIMITS.messagesPerWindow * 4;
+    for (let i = 0; i < total; i++) {
+      const { seq, data } = visitor.cipher.seal({ t: 'text', body: `flood ${i}` });
+      visitor.socket.send({ type: 'msg', seq, data });
+    }
+    expect(await visitor.socket.closed).to.equal(4002);
+    const acked = visitor.socket.received.filter((m) => m.type === 'ack').map((m) => m.seq as number);
+    const refused = visitor.socket.received
+      .filter((m) => m.type === 'error' && m.code === 'ERR_RATE_LIMITED')
+      .map((m) => m.seq as number);
+    expect(refused.length).to.be.greaterThan(0);
+    // Every message is either acknowledged or refused by number: none vanishes unanswered.
+    const answered = new Set([...acked, ...refused]);
+    const unanswered = Array.from({ length: total }, (_, i) => i + 1).filter((seq) => !answered.has(seq));
+    expect(unanswered.every((seq) => seq > Math.max(...answered))).to.equal(true);
+  });
+
+  it('refuses visitor sockets from origins not on the allow-list, before accepting them', async () => {
+    expect(await upgradeStatus(`${server.wsUrl}/ws/visitor?v=1`, { Origin: 'https://evil.example' })).to.equal(403);
+    expect(await upgradeStatus(`${server.wsUrl}/ws/visitor?v=1`, {})).to.equal(403);
+    expect(await upgradeStatus(`${server.wsUrl}/ws/visitor?v=1`, { Origin: server.url })).to.equal(101);
+  });
+
+  it('accepts visitor sockets from a configured helpline origin', async () => {
+    await server.close();
+    server = await startTestServer({ config: { allowedOrigins: ['https://www.1712.be'] } });
+    expect(await upgradeStatus(`${server.wsUrl}/ws/visitor?v=1`, { Origin: 'https://www.1712.be' })).to.equal(101);
+  });
+
+  it('refuses operator sockets without a session or from another origin', async () => {
+    expect(await upgradeStatus(`${server.wsUrl}/ws/operator?v=1`, { Origin: server.url })).to.equal(401);
+    const cookie = await signIn(server, 'anna');
+    expect(await upgradeStatus(`${server.wsUrl}/ws/operator?v=1`, { Origin: 'https://evil.example', Cookie: cookie })).to.equal(403);
+    expect(await upgradeStatus(`${server.wsUrl}/ws/operator?v=1`, { Origin: server.url, Cookie: cookie })).to.equal(101);
+    expect(await upgradeStatus(`${server.wsUrl}/ws/operator?v=1`, { Origin: server.url, Cookie: 'ql_session=forged' })).to.equal(401);
+  });
+
+  it('tells a client too old for the protocol to reload, with close code 4001', async () => {
+    const socket = await SocketClient.open(`${server.wsUrl}/ws/visitor?v=0`, { Origin: server.url });
+    expect(await socket.next('error')).to.include({ code: 'ERR_CLIENT_TOO_OLD' });
+    expect(await socket.closed).to.equal(4001);
+  });
+
+  it('answers a message the server already holds with an ack only, and a gap with ERR_BAD_SEQUENCE', async () => {
+    const operator = new TestOperator(await operatorSocket(server, 'anna'));
+    await operator.available();
+    const visitor = await TestVisitor.request(await visitorSocket(server), '1712', 'nl', 'violence');
+    const chat = await operator.acceptNextOffer();
+    await visitor.connected();
+    const first = visitor.cipher.seal({ t: 'text', body: 'een' });
+    visitor.socket.send({ type: 'msg', ...first });
+    visitor.socket.send({ type: 'msg', ...first });
+    expect(await visitor.socket.next('ack')).to.include({ seq: 1 });
+    expect(await visitor.socket.next('ack')).to.include({ seq: 1 });
+    visitor.cipher.seal({ t: 'text', body: 'twee (never sent)' });
+    const third = visitor.cipher.seal({ t: 'text', body: 'drie' });
+    visitor.socket.send({ type: 'msg', ...third });
+    expect(await visitor.socket.next('error')).to.include({ code: 'ERR_BAD_SEQUENCE', seq: 3 });
+    expect(await operator.hear(chat)).to.equal('een');
+    expect(operator.socket.received.filter((m) => m.type === 'msg')).to.have.length(1);
+  });
+
+  it('keeps an operator from writing into a chat that is not theirs', async () => {
+    const operator = await operatorSocket(server, 'anna');
+    await operator.next('welcome');
+    operator.send({ type: 'msg', chat: 'someone-elses-chat', seq: 1, data: 'AAAA' });
+    expect(await operator.next('error')).to.include({ code: 'ERR_NOT_IN_CHAT', seq: 1 });
+    operator.send({ type: 'end', chat: 'whatever', wrapUp: 'not-a-category' });
+    expect(await operator.next('error')).to.include({ code: 'ERR_UNKNOWN_WRAP_UP' });
+  });
+});

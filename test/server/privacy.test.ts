@@ -1,0 +1,69 @@
+import { expect } from 'chai';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+import { operatorSocket, visitorSocket } from '../support/socket-client.js';
+import { TestOperator, TestVisitor } from '../support/chat-parties.js';
+
+/** Every way a sentence could appear if someone encoded it on the way. */
+export function encodings(sentence: string): string[] {
+  const utf8 = Buffer.from(sentence, 'utf8');
+  return [
+    sentence,
+    JSON.stringify(sentence).slice(1, -1),
+    encodeURIComponent(sentence),
+    utf8.toString('base64'),
+    utf8.toString('base64url'),
+    utf8.toString('hex'),
+    Buffer.from(sentence, 'utf16le').toString('base64'),
+    // a distinctive fragment, in case a sentence is cut or padded differently
+    sentence.slice(8, 28),
+    Buffer.from(sentence.slice(8, 28)).toString('base64').slice(0, 24),
+  ];
+}
+
+describe('Privacy: the server never sees plaintext and logs no person (invariants 2 and 3)', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({
+      operators: [{ id: 'op', name: 'Op', lines: ['stop-it-now'], languages: ['fr', 'nl'], topics: ['attraction-to-minors'] }],
+    });
+  });
+  after(() => server.close());
+
+  it('relays a whole chat with sentinel sentences without any of them in a frame or a log line', async () => {
+    const sentinels = [
+      'SENTINEL-visitor-7f3a: ik ben bang voor wat ik zou kunnen doen',
+      'SENTINEL-operator-91bc: merci de nous écrire, vous restez anonyme',
+      'SENTINEL-visitor-2d44 ünïcødé — ça va? 🙂',
+    ];
+    const operator = new TestOperator(await operatorSocket(server, 'op'));
+    await operator.available();
+    const visitor = await TestVisitor.request(await visitorSocket(server), 'stop-it-now', 'nl', 'attraction-to-minors');
+    const chat = await operator.acceptNextOffer();
+    await visitor.connected();
+    await visitor.say(sentinels[0]!);
+    expect(await operator.hear(chat)).to.equal(sentinels[0]);
+    await operator.say(chat, sentinels[1]!);
+    expect(await visitor.hear()).to.equal(sentinels[1]);
+    await visitor.say(sentinels[2]!);
+    expect(await operator.hear(chat)).to.equal(sentinels[2]);
+    operator.socket.send({ type: 'end', chat, wrapUp: 'information' });
+    await visitor.socket.next('ended');
+
+    const frames = server.frames.map((f) => f.frame);
+    expect(frames.filter((f) => f.includes('"msg"')).length).to.be.at.least(6);
+    for (const sentinel of sentinels) {
+      for (const encoded of encodings(sentinel)) {
+        for (const frame of frames) expect(frame).to.not.include(encoded);
+        for (const line of server.logLines) expect(line).to.not.include(encoded);
+      }
+    }
+  });
+
+  it('writes no address, user agent or resume secret to the logs', async () => {
+    expect(server.logLines.length).to.be.greaterThan(5);
+    for (const line of server.logLines) {
+      expect(line).to.not.match(/127\.0\.0\.1|::1|::ffff|user-?agent|node-fetch|undici|"ip"|"hostname"|"pid"/i);
+      expect(line).to.not.match(/"token"|"key"|"data"|"password"/);
+    }
+  });
+});
