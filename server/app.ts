@@ -68,8 +68,9 @@ export function createApp(deps: AppDeps): QuietlineApp {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(headers.noStore);
-  app.use(['/widget', '/widget/'], headers.widget);
-  app.use(headers.site);
+  app.use((req, res, next) =>
+    (req.path === '/widget' || req.path.startsWith('/widget/') ? headers.widget : headers.site)(req, res, next),
+  );
   app.use(express.json({ limit: '4kb' }));
   app.get(PATHS.health, (_req, res) => void res.json({ status: 'ok' }));
   app.get(PATHS.ready, (_req, res) => void res.json({ status: 'ready' }));

@@ -7,9 +7,12 @@ export interface PlannedOffer {
   operatorId: OperatorId;
 }
 
-/** Oldest first; the id breaks ties so the order never depends on storage order. */
+/**
+ * Oldest first. Tickets created in the same millisecond keep the store's order, which is the
+ * order they were created in (Array.prototype.sort is stable); random ids must not decide.
+ */
 export function byAge(a: Ticket, b: Ticket): number {
-  return a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return a.createdAt - b.createdAt;
 }
 
 /**

@@ -36,7 +36,7 @@ export interface Store {
   /** Add a new waiting ticket, alive for `ttlMs` unless touched again. */
   createTicket(ticket: Ticket, ttlMs: number): Promise<void>;
   getTicket(id: TicketId): Promise<Ticket | undefined>;
-  /** Every live ticket (waiting, active, or ended within its grace). */
+  /** Every live ticket (waiting, active, or ended within its grace), in creation order. */
   listTickets(): Promise<Ticket[]>;
   /** Offer a waiting ticket unless it has a live offer; false when it is no longer waiting. */
   offerTicket(id: TicketId, offer: Offer, now: number): Promise<boolean>;
