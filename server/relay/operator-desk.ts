@@ -1,7 +1,8 @@
 import type { OperatorId, TicketId } from '../../protocol/ids.js';
 import type { TimerHandle } from '../clock.js';
 import type { OperatorAccount } from '../auth/operators-file.js';
-import type { OperatorPresence, PresenceStatus } from '../routing/types.js';
+import type { ServerToOperator } from '../../protocol/operator-messages.js';
+import type { OperatorPresence, PresenceStatus, Ticket } from '../routing/types.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { OperatorPeer } from './outbox.js';
 import type { RelayContext } from './relay-context.js';
@@ -81,15 +82,7 @@ export class OperatorDesk {
     }
     const t = result.ticket;
     this.dispatcher.cancelOffer(ticketId);
-    outbox.toOperator(operatorId, {
-      type: 'assigned',
-      chat: t.id,
-      line: t.line,
-      language: t.language,
-      topic: t.topic,
-      key: t.visitorKey,
-      waited: Math.floor(((t.acceptedAt ?? clock.now()) - t.createdAt) / 1000),
-    });
+    outbox.toOperator(operatorId, assignedMessage(t));
     outbox.toVisitor(t.id, { type: 'connected', key, operator: t.operatorName ?? '' });
     this.ctx.logger.info({ event: 'offer.accepted', ticket: t.id, operator: operatorId }, 'offer accepted');
     await this.dispatcher.schedule();
@@ -199,17 +192,21 @@ export class OperatorDesk {
     for (const chat of presence.active) {
       const t = await this.ctx.store.getTicket(chat);
       if (!t || t.state !== 'active') continue;
-      peer.send({
-        type: 'assigned',
-        chat: t.id,
-        line: t.line,
-        language: t.language,
-        topic: t.topic,
-        key: t.visitorKey,
-        waited: Math.floor(((t.acceptedAt ?? t.createdAt) - t.createdAt) / 1000),
-      });
+      peer.send(assignedMessage(t));
       // The console drops what it already has (the cipher refuses old sequence numbers).
       for (const m of await this.ctx.store.messagesAfter(chat, 'visitor', 0)) peer.send({ type: 'msg', chat, ...m });
     }
   }
+}
+
+function assignedMessage(t: Ticket): Extract<ServerToOperator, { type: 'assigned' }> {
+  return {
+    type: 'assigned',
+    chat: t.id,
+    line: t.line,
+    language: t.language,
+    topic: t.topic,
+    key: t.visitorKey,
+    waited: Math.floor(((t.acceptedAt ?? t.createdAt) - t.createdAt) / 1000),
+  };
 }

@@ -4,7 +4,7 @@ import type { TicketId } from '../../protocol/ids.js';
 import type { EndedBy, VisitorToServer } from '../../protocol/visitor-messages.js';
 import type { TimerHandle } from '../clock.js';
 import { isOpen } from '../routing/opening-hours.js';
-import type { Ticket } from '../routing/types.js';
+import { newTicket } from '../routing/new-ticket.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { LocalConnections, VisitorPeer } from './outbox.js';
 import type { RelayContext } from './relay-context.js';
@@ -48,26 +48,17 @@ export class VisitorChats {
     }
     const id = randomBytes(16).toString('base64url');
     const secret = randomBytes(32).toString('base64url');
-    const now = this.ctx.clock.now();
-    const ticket: Ticket = {
+    const ticket = newTicket(
       id,
-      channel: 'chat',
-      line: request.line,
-      language: request.language,
-      topic: request.topic,
-      createdAt: now,
-      state: 'waiting',
-      visitorKey: request.key,
-      tokenHash: sha256(secret).toString('base64url'),
-      offer: null,
-      triedBy: [],
-      operatorId: null,
-      operatorKey: null,
-      operatorName: null,
-      acceptedAt: null,
-      endedBy: null,
-      endedAt: null,
-    };
+      {
+        line: request.line,
+        language: request.language,
+        topic: request.topic,
+        visitorKey: request.key,
+        tokenHash: sha256(secret).toString('base64url'),
+      },
+      this.ctx.clock.now(),
+    );
     await this.ctx.store.createTicket(ticket, this.ctx.config.chatMaxMs);
     this.connections.attachVisitor(id, peer);
     const { position, estimate } = await this.dispatcher.standing(id);

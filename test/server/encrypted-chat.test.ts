@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { operatorSocket, visitorSocket } from '../support/socket-client.js';
-import { TestOperator, TestVisitor } from '../support/chat-parties.js';
+import { connectedChat, TestOperator, TestVisitor } from '../support/chat-parties.js';
 
 describe('An encrypted chat through the real server', () => {
   let server: TestServer;
@@ -13,12 +13,8 @@ describe('An encrypted chat through the real server', () => {
   afterEach(() => server.close());
 
   it('queues the visitor, offers the chat, and carries messages both ways', async () => {
-    const operator = new TestOperator(await operatorSocket(server, 'anna'));
-    await operator.available();
-    const visitor = await TestVisitor.request(await visitorSocket(server), '1712', 'nl', 'violence');
-    const chat = await operator.acceptNextOffer();
+    const { operator, visitor, chat } = await connectedChat(server, 'anna', { line: '1712', language: 'nl', topic: 'violence' });
     expect(chat).to.equal(visitor.chat);
-    await visitor.connected();
 
     await visitor.say('Hallo, ik ben bang.');
     expect(await operator.hear(chat)).to.equal('Hallo, ik ben bang.');
@@ -34,11 +30,7 @@ describe('An encrypted chat through the real server', () => {
   });
 
   it('tells the operator when the visitor ends the chat, and frees their slot', async () => {
-    const operator = new TestOperator(await operatorSocket(server, 'anna'));
-    await operator.available();
-    const visitor = await TestVisitor.request(await visitorSocket(server), '1712', 'nl', 'abuse');
-    const chat = await operator.acceptNextOffer();
-    await visitor.connected();
+    const { operator, visitor, chat } = await connectedChat(server, 'anna', { line: '1712', language: 'nl', topic: 'abuse' });
     visitor.socket.send({ type: 'end', quick: false });
     expect(await visitor.socket.next('ended')).to.include({ by: 'visitor' });
     expect(await operator.socket.next('ended')).to.include({ chat, by: 'visitor' });
@@ -47,11 +39,7 @@ describe('An encrypted chat through the real server', () => {
   });
 
   it('resumes a visitor whose connection dropped, resending what it missed exactly once', async () => {
-    const operator = new TestOperator(await operatorSocket(server, 'anna'));
-    await operator.available();
-    const visitor = await TestVisitor.request(await visitorSocket(server), '1712', 'nl', 'violence');
-    const chat = await operator.acceptNextOffer();
-    await visitor.connected();
+    const { operator, visitor, chat } = await connectedChat(server, 'anna', { line: '1712', language: 'nl', topic: 'violence' });
     await operator.say(chat, 'Eerste bericht');
     expect(await visitor.hear()).to.equal('Eerste bericht');
 

@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import { LIMITS } from '../../protocol/limits.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { SocketClient, operatorSocket, signIn, visitorSocket } from '../support/socket-client.js';
-import { TestOperator, TestVisitor } from '../support/chat-parties.js';
+import { connectedChat, TestOperator, TestVisitor } from '../support/chat-parties.js';
 
 function upgradeStatus(url: string, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -61,11 +61,7 @@ describe('Bad input gets a typed error and loses nothing', () => {
   });
 
   it('refuses a flood with ERR_RATE_LIMITED naming each refused message, then disconnects', async () => {
-    const operator = new TestOperator(await operatorSocket(server, 'anna'));
-    await operator.available();
-    const visitor = await TestVisitor.request(await visitorSocket(server), '1712', 'nl', 'violence');
-    await operator.acceptNextOffer();
-    await visitor.connected();
+    const { operator, visitor } = await connectedChat(server, 'anna', { line: '1712', language: 'nl', topic: 'violence' });
     const total = LIMITS.messagesPerWindow * 4;
     for (let i = 0; i < total; i++) {
       const { seq, data } = visitor.cipher.seal({ t: 'text', body: `flood ${i}` });
@@ -110,11 +106,7 @@ describe('Bad input gets a typed error and loses nothing', () => {
   });
 
   it('answers a message the server already holds with an ack only, and a gap with ERR_BAD_SEQUENCE', async () => {
-    const operator = new TestOperator(await operatorSocket(server, 'anna'));
-    await operator.available();
-    const visitor = await TestVisitor.request(await visitorSocket(server), '1712', 'nl', 'violence');
-    const chat = await operator.acceptNextOffer();
-    await visitor.connected();
+    const { operator, visitor, chat } = await connectedChat(server, 'anna', { line: '1712', language: 'nl', topic: 'violence' });
     const first = visitor.cipher.seal({ t: 'text', body: 'een' });
     visitor.socket.send({ type: 'msg', ...first });
     visitor.socket.send({ type: 'msg', ...first });

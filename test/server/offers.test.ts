@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { operatorSocket, visitorSocket } from '../support/socket-client.js';
-import { TestOperator, TestVisitor } from '../support/chat-parties.js';
+import { connectedChat, TestOperator, TestVisitor } from '../support/chat-parties.js';
 
 const nl = { lines: ['1712'], languages: ['nl'], topics: ['violence', 'abuse', 'child-abuse'] };
 
@@ -74,11 +74,7 @@ describe('Offers and the queue, on the real server with a manual clock', () => {
   });
 
   it('gives an estimate once operators are staffed, and learns from handled chats', async () => {
-    const anna = new TestOperator(await operatorSocket(server, 'anna'));
-    await anna.available();
-    const visitor = await TestVisitor.request(await visitorSocket(server), '1712', 'nl', 'violence');
-    const chat = await anna.acceptNextOffer();
-    await visitor.connected();
+    const { operator: anna, visitor, chat } = await connectedChat(server, 'anna', { line: '1712', language: 'nl', topic: 'violence' });
     server.manualClock!.advance(5 * 60_000);
     anna.socket.send({ type: 'end', chat, wrapUp: 'information' });
     await anna.socket.next('ended');

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { operatorSocket, visitorSocket } from '../support/socket-client.js';
-import { TestOperator, TestVisitor } from '../support/chat-parties.js';
+import { connectedChat, TestOperator, TestVisitor } from '../support/chat-parties.js';
 
 /** Every way a sentence could appear if someone encoded it on the way. */
 export function encodings(sentence: string): string[] {
@@ -35,11 +35,7 @@ describe('Privacy: the server never sees plaintext and logs no person (invariant
       'SENTINEL-operator-91bc: merci de nous écrire, vous restez anonyme',
       'SENTINEL-visitor-2d44 ünïcødé — ça va? 🙂',
     ];
-    const operator = new TestOperator(await operatorSocket(server, 'op'));
-    await operator.available();
-    const visitor = await TestVisitor.request(await visitorSocket(server), 'stop-it-now', 'nl', 'attraction-to-minors');
-    const chat = await operator.acceptNextOffer();
-    await visitor.connected();
+    const { operator, visitor, chat } = await connectedChat(server, 'op', { line: 'stop-it-now', language: 'nl', topic: 'attraction-to-minors' });
     await visitor.say(sentinels[0]!);
     expect(await operator.hear(chat)).to.equal(sentinels[0]);
     await operator.say(chat, sentinels[1]!);

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { ChatCipher } from '../../e2e/chat-cipher.js';
-import type { SocketClient } from './socket-client.js';
+import { operatorSocket, visitorSocket, type SocketClient } from './socket-client.js';
+import type { TestServer } from './test-server.js';
 
 /** A visitor as the widget behaves: own keys, encrypted messages, acks awaited. */
 export class TestVisitor {
@@ -71,4 +72,18 @@ export class TestOperator {
     expect(msg.chat).to.equal(chat);
     return this.ciphers.get(chat)!.open(msg.seq, msg.data).body;
   }
+}
+
+/** The usual opening: an available operator, a visitor's request, accepted, keys agreed. */
+export async function connectedChat(
+  server: TestServer,
+  operatorId: string,
+  request: { line: string; language: string; topic: string },
+): Promise<{ operator: TestOperator; visitor: TestVisitor; chat: string }> {
+  const operator = new TestOperator(await operatorSocket(server, operatorId));
+  await operator.available();
+  const visitor = await TestVisitor.request(await visitorSocket(server), request.line, request.language, request.topic);
+  const chat = await operator.acceptNextOffer();
+  await visitor.connected();
+  return { operator, visitor, chat };
 }

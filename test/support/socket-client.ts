@@ -49,11 +49,11 @@ export class SocketClient {
     this.socket.send(typeof message === 'string' ? message : JSON.stringify(message));
   }
 
-  next<T extends Message = Message>(type: string): Promise<T> {
+  next<T extends object = Message>(type: string): Promise<T> {
     const ready = this.received.find((m) => m.type === type && !this.consumed.has(m));
     if (ready) {
       this.consumed.add(ready);
-      return Promise.resolve(ready as T);
+      return Promise.resolve(ready as unknown as T);
     }
     if (this.closeCode !== null) return Promise.reject(new Error(`socket closed (${this.closeCode}) before ${type}`));
     return new Promise((resolve, reject) => this.waiters.push({ type, resolve: resolve as (m: Message) => void, reject }));
