@@ -74,10 +74,13 @@ export class ChatCipher {
 
   /** Seal the next outgoing message; returns its sequence number and wire data. */
   seal(message: ChatPlaintext): { seq: number; data: string } {
-    if (!isChatPlaintext(message)) throw new E2EError('too-long');
+    if (!isChatPlaintext(message)) throw new E2EError((message as { t?: unknown })?.t === 'text' ? 'too-long' : 'malformed');
     const tx = this.requireKey(this.tx);
     const seq = this.sentSeq + 1;
-    const padded = sodium.pad(encoder.encode(JSON.stringify(message)), LIMITS.padBlockBytes);
+    const encoded = encoder.encode(JSON.stringify(message));
+    // Refuse here what the server would refuse after: the sealed result must fit the wire limit.
+    if (encoded.length > LIMITS.maxPlaintextBytes) throw new E2EError('too-long');
+    const padded = sodium.pad(encoded, LIMITS.padBlockBytes);
     // Web Crypto's generator: libsodium's randombytes_buf is about ten times slower here.
     const nonce = crypto.getRandomValues(new Uint8Array(NONCE_BYTES));
     const sealed = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(

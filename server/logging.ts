@@ -25,9 +25,9 @@ export const LOG_FIELDS = new Set([
   'errCode',
 ]);
 
-export function allowListed(fields: Record<string, unknown>): Record<string, unknown> {
+export function allowListed(fields: Record<string, unknown> | undefined): Record<string, unknown> {
   const kept: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(fields)) {
+  for (const [key, value] of Object.entries(fields ?? {})) {
     if (LOG_FIELDS.has(key) && (typeof value !== 'object' || value === null)) kept[key] = value;
   }
   return kept;
@@ -43,11 +43,11 @@ export function errorFields(error: unknown): { errName: string; errCode?: string
 }
 
 export function createLogger(options: { level?: string; destination?: DestinationStream } = {}): Logger {
-  return pino(
+  const logger = pino(
     {
       level: options.level ?? 'info',
       base: undefined, // no pid or hostname: nothing about the machine either
-      formatters: { log: allowListed },
+      formatters: { log: allowListed, bindings: allowListed },
       hooks: {
         // Messages are fixed strings chosen by us; never let a value be interpolated into them.
         logMethod(args, method) {
@@ -62,6 +62,13 @@ export function createLogger(options: { level?: string; destination?: Destinatio
     },
     options.destination,
   );
+  // pino writes a child's bindings on every line without passing them through the log
+  // formatter, so filter them on the way in. Children inherit this method from the root.
+  const child = logger.child;
+  logger.child = function (this: Logger, bindings, childOptions) {
+    return child.call(this, allowListed(bindings), childOptions);
+  } as Logger['child'];
+  return logger;
 }
 
 export type { Logger };

@@ -28,16 +28,27 @@ export async function hashPassword(password: string, params: ScryptParams = OWAS
   return ['scrypt', params.N, params.r, params.p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
+/** Parameters a stored hash may name: bounded, so a bad file cannot make sign-in throw or eat memory. */
+function saneParams({ N, r, p }: ScryptParams): boolean {
+  const powerOfTwo = Number.isInteger(N) && N >= 2 ** 10 && N <= 2 ** 20 && (N & (N - 1)) === 0;
+  return powerOfTwo && Number.isInteger(r) && r >= 1 && r <= 32 && Number.isInteger(p) && p >= 1 && p <= 16;
+}
+
 export function isPasswordHash(value: string): boolean {
-  return /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9_-]+\$[A-Za-z0-9_-]+$/.test(value);
+  const match = /^scrypt\$(\d+)\$(\d+)\$(\d+)\$[A-Za-z0-9_-]+\$[A-Za-z0-9_-]+$/.exec(value);
+  return match !== null && saneParams({ N: Number(match[1]), r: Number(match[2]), p: Number(match[3]) });
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   if (!isPasswordHash(stored)) return false;
   const [, N, r, p, salt, hash] = stored.split('$') as [string, string, string, string, string, string];
   const expected = Buffer.from(hash, 'base64url');
-  const actual = await derive(password, Buffer.from(salt, 'base64url'), { N: Number(N), r: Number(r), p: Number(p) });
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  try {
+    const actual = await derive(password, Buffer.from(salt, 'base64url'), { N: Number(N), r: Number(r), p: Number(p) });
+    return actual.length === expected.length && timingSafeEqual(actual, expected);
+  } catch {
+    return false;
+  }
 }
 
 /** Minimum length only: long passphrases beat composition rules (NIST SP 800-63B). */

@@ -6,11 +6,16 @@ import { ConfigError } from './lines-config.js';
  * configuration table lists the same names.
  */
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
-const seconds = z.coerce.number().int().positive();
+const positiveInt = z.coerce.number().int().positive();
 
 const settingsSchema = z.object({
   /** TCP port to listen on. */
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  PORT: z
+    .string()
+    .regex(/^\d+$/, 'a port number, 0–65535')
+    .transform(Number)
+    .pipe(z.number().max(65535, 'a port number, 0–65535'))
+    .default(8080),
   /** Address to listen on; set 0.0.0.0 in a container. */
   HOST: z.string().default('127.0.0.1'),
   /** Comma-separated origins of helpline pages allowed to embed the widget (and so to open
@@ -21,22 +26,22 @@ const settingsSchema = z.object({
   /** The operators file written by `npm run operators`. Without it, start runs a demo. */
   QUIETLINE_OPERATORS: z.string().default('config/operators.json'),
   /** Seconds an offer waits for an operator's answer before it goes to the next operator. */
-  OFFER_TIMEOUT_SECONDS: seconds.default(30),
+  OFFER_TIMEOUT_SECONDS: positiveInt.default(30),
   /** Seconds a dropped visitor or operator has to reconnect before the chat is ended and purged. */
-  RECONNECT_GRACE_SECONDS: seconds.default(120),
+  RECONNECT_GRACE_SECONDS: positiveInt.default(120),
   /** Longest a chat's records may live, as a backstop TTL even if nothing ends it. */
-  CHAT_MAX_HOURS: seconds.default(12),
+  CHAT_MAX_HOURS: positiveInt.default(12),
   /** Operator sessions end after this many idle minutes ... */
-  SESSION_IDLE_MINUTES: seconds.default(30),
+  SESSION_IDLE_MINUTES: positiveInt.default(30),
   /** ... and after this many hours in any case. */
-  SESSION_MAX_HOURS: seconds.default(12),
+  SESSION_MAX_HOURS: positiveInt.default(12),
   /** Ignore opening hours (the demo sets this so the chat can be tried at any hour). */
   QUIETLINE_IGNORE_HOURS: flag.default(false),
   /** Mark the session cookie Secure; on by default, off only for plain-http local demos. */
   COOKIE_SECURE: flag.default(true),
   /** Number of proxies in front whose X-Forwarded-For may be trusted for rate limiting. */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).default(0),
-  /** pino level: fatal, error, warn, info, debug. */
+  /** pino level: fatal, error, warn, info, debug, trace or silent. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -57,10 +62,17 @@ export function parseOrigins(list: string): string[] {
     .map((s) => s.trim())
     .filter(Boolean)
     .map((s) => {
+      let url: URL | null = null;
       try {
-        return new URL(s).origin;
+        url = new URL(s);
       } catch {
+        // reported below
+      }
+      // Only http(s) has a real origin: anything else is the opaque "null", which sandboxed
+      // frames and file: pages also send — allowing it would allow them all.
+      if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin === 'null') {
         throw new ConfigError(`environment: ALLOWED_ORIGINS: "${s}" is not an origin such as https://example.org`);
       }
+      return url.origin;
     });
 }

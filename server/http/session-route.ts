@@ -4,7 +4,7 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import type { AddressKeyer } from '../abuse/address-key.js';
 import type { OperatorDirectory } from '../auth/operators-file.js';
-import { verifyPassword } from '../auth/password.js';
+import { OWASP_SCRYPT, verifyPassword } from '../auth/password.js';
 import { requestAddress, selfOrigin } from '../auth/request-address.js';
 import { SESSION_COOKIE, type Sessions } from '../auth/sessions.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -13,8 +13,11 @@ import { sendError } from './errors.js';
 
 const signInSchema = z.strictObject({ id: z.string().min(1).max(64), password: z.string().min(1).max(1024) });
 
-/** A dummy hash, so an unknown account costs as much time as a wrong password. */
-const TIMING_DECOY = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+/**
+ * A dummy hash with the parameters real hashes are made with (OWASP_SCRYPT), so an unknown
+ * account costs as much time as a wrong password and timing does not reveal which ids exist.
+ */
+const TIMING_DECOY = `scrypt$${OWASP_SCRYPT.N}$${OWASP_SCRYPT.r}$${OWASP_SCRYPT.p}$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`;
 
 export function sessionCookie(req: Request): string | undefined {
   return parseCookies(req.headers.cookie ?? '')[SESSION_COOKIE];

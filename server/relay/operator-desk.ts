@@ -14,6 +14,8 @@ import type { VisitorChats } from './visitor-chats.js';
  */
 export class OperatorDesk {
   private readonly awayTimers = new Map<OperatorId, TimerHandle>();
+  /** What an operator had chosen when their console dropped, restored if they return in time. */
+  private readonly chosenBeforeDrop = new Map<OperatorId, PresenceStatus>();
 
   constructor(
     private readonly ctx: RelayContext,
@@ -27,19 +29,13 @@ export class OperatorDesk {
     this.awayTimers.get(account.id)?.cancel();
     this.awayTimers.delete(account.id);
     const existing = await store.getPresence(account.id);
-    const presence: OperatorPresence = {
-      id: account.id,
-      name: account.name,
-      // A reconnect keeps what the operator had chosen; a fresh sign-in starts away.
-      status: existing && existing.status !== 'offline' ? existing.status : 'away',
-      lines: account.lines,
-      languages: account.languages,
-      topics: account.topics,
-      capacity: account.capacity,
-      active: existing?.active ?? [],
-      idleSince: existing?.idleSince ?? clock.now(),
-    };
-    await store.putPresence(presence, config.sessionMaxMs);
+    // A console that comes back within the grace (or a second tab) keeps what the operator
+    // had chosen; a fresh sign-in starts away, so nobody gets offers they did not ask for.
+    const status =
+      existing && existing.status !== 'offline' ? existing.status : (this.chosenBeforeDrop.get(account.id) ?? 'away');
+    this.chosenBeforeDrop.delete(account.id);
+    const { id, name, lines, languages, topics, capacity } = account;
+    const presence = await store.upsertPresence({ id, name, lines, languages, topics, capacity }, status, clock.now(), config.sessionMaxMs);
     peer.send({
       type: 'welcome',
       operator: {
@@ -60,11 +56,11 @@ export class OperatorDesk {
   }
 
   async setStatus(operatorId: OperatorId, status: PresenceStatus): Promise<void> {
-    const presence = await this.ctx.store.getPresence(operatorId);
-    if (!presence) return;
-    if (presence.status !== status && status === 'available') presence.idleSince = this.ctx.clock.now();
-    presence.status = status;
-    await this.ctx.store.putPresence(presence, this.ctx.config.sessionMaxMs);
+    const before = await this.ctx.store.getPresence(operatorId);
+    if (!before) return;
+    // Becoming available starts the idle clock that ranks operators for the next offer.
+    const idleSince = before.status !== 'available' && status === 'available' ? this.ctx.clock.now() : undefined;
+    await this.ctx.store.setPresenceStatus(operatorId, status, this.ctx.config.sessionMaxMs, idleSince);
     if (status !== 'available') await this.withdrawOffers(operatorId);
     this.ctx.outbox.toOperator(operatorId, { type: 'status', status });
     this.ctx.logger.info({ event: 'operator.status', operator: operatorId, status }, 'operator status');
@@ -75,6 +71,10 @@ export class OperatorDesk {
     const { store, clock, outbox } = this.ctx;
     const result = await store.acceptOffer(ticketId, operatorId, key, clock.now());
     if (!result.ok) {
+      if (result.reason === 'at-capacity' && (await store.withdrawOffer(ticketId, operatorId))) {
+        // Pass it on now rather than hold the visitor until the offer would have expired.
+        this.dispatcher.cancelOffer(ticketId);
+      }
       peer.send({ type: 'error', code: result.reason === 'gone' ? 'ERR_OFFER_GONE' : 'ERR_AT_CAPACITY', ticket: ticketId });
       peer.send({ type: 'offer-withdrawn', ticket: ticketId, reason: result.reason === 'gone' ? 'taken' : 'expired' });
       await this.dispatcher.schedule();
@@ -139,19 +139,18 @@ export class OperatorDesk {
       await this.visitors.end(chat, 'operator');
       outbox.toVisitor(chat, { type: 'ended', by: 'operator' });
     }
-    // Aggregate only: the category with the line, never anything about the visitor.
-    logger.info({ event: 'chat.wrapped-up', ticket: chat, line: ticket?.line, code: wrapUp }, 'chat wrapped up');
+    // The category with the line, never anything about the visitor. A chat already purged
+    // (a quick exit) has no line left to count it under, so only the console is answered.
+    if (ticket) logger.info({ event: 'chat.wrapped-up', ticket: chat, line: ticket.line, code: wrapUp }, 'chat wrapped up');
     outbox.toOperator(operatorId, { type: 'ended', chat, by: 'operator' });
   }
 
   /** The operator's last console went away: no new offers; their chats wait for the grace. */
   async disconnected(operatorId: OperatorId): Promise<void> {
     const { store, clock, config } = this.ctx;
-    const presence = await store.getPresence(operatorId);
-    if (presence) {
-      presence.status = 'offline';
-      await store.putPresence(presence, config.sessionMaxMs);
-    }
+    const before = await store.getPresence(operatorId);
+    if (before && before.status !== 'offline') this.chosenBeforeDrop.set(operatorId, before.status);
+    await store.setPresenceStatus(operatorId, 'offline', config.sessionMaxMs);
     await this.withdrawOffers(operatorId);
     this.awayTimers.get(operatorId)?.cancel();
     this.awayTimers.set(
@@ -159,6 +158,7 @@ export class OperatorDesk {
       clock.after(config.reconnectGraceMs, () => {
         this.awayTimers.delete(operatorId);
         if (this.ctx.outbox.operatorConnected(operatorId)) return;
+        this.chosenBeforeDrop.delete(operatorId);
         void this.endAbandonedChats(operatorId).catch(() => undefined);
       }),
     );

@@ -1,7 +1,7 @@
 import type { LineId, OperatorId, TicketId } from '../../protocol/ids.js';
 import type { EndedBy } from '../../protocol/visitor-messages.js';
 import type { Clock, TimerHandle } from '../clock.js';
-import type { Offer, OperatorPresence, Ticket } from '../routing/types.js';
+import type { Offer, OperatorPresence, PresenceStatus, Ticket } from '../routing/types.js';
 import { TtlMap } from './ttl-map.js';
 import {
   HANDLE_TIME_SAMPLES,
@@ -9,6 +9,7 @@ import {
   type AcceptResult,
   type AppendResult,
   type OperatorSession,
+  type PresenceProfile,
   type SealedMessage,
   type Sender,
   type Store,
@@ -89,6 +90,7 @@ export class MemoryStore implements Store {
       return { ok: false, reason: 'gone' };
     }
     const op = this.presence.get(operatorId);
+    if (op) op.active = this.liveChats(op);
     if (!op || op.active.length >= op.capacity) return { ok: false, reason: 'at-capacity' };
     t.state = 'active';
     t.offer = null;
@@ -114,11 +116,6 @@ export class MemoryStore implements Store {
     return before;
   }
 
-  async touchTicket(id: TicketId, ttlMs: number): Promise<void> {
-    this.tickets.expire(id, ttlMs);
-    this.buffers.expire(id, ttlMs);
-  }
-
   async deleteTicket(id: TicketId): Promise<void> {
     const t = this.tickets.get(id);
     if (t?.operatorId && t.state === 'active') this.release(t.operatorId, id, this.clock.now());
@@ -142,8 +139,25 @@ export class MemoryStore implements Store {
     return buffers ? buffers[from].slice(Math.max(0, afterSeq)).map((m) => ({ ...m })) : [];
   }
 
-  async putPresence(presence: OperatorPresence, ttlMs: number): Promise<void> {
-    this.presence.set(presence.id, copy(presence), ttlMs);
+  async upsertPresence(profile: PresenceProfile, status: PresenceStatus, now: number, ttlMs: number): Promise<OperatorPresence> {
+    const existing = this.presence.get(profile.id);
+    const presence: OperatorPresence = {
+      ...profile,
+      status,
+      active: existing ? this.liveChats(existing) : [],
+      idleSince: existing?.idleSince ?? now,
+    };
+    this.presence.set(profile.id, copy(presence), ttlMs);
+    return presence;
+  }
+
+  async setPresenceStatus(id: OperatorId, status: PresenceStatus, ttlMs: number, idleSince?: number): Promise<OperatorPresence | undefined> {
+    const p = this.presence.get(id);
+    if (!p) return undefined;
+    p.status = status;
+    if (idleSince !== undefined) p.idleSince = idleSince;
+    this.presence.expire(id, ttlMs);
+    return copy(p);
   }
 
   async getPresence(id: OperatorId): Promise<OperatorPresence | undefined> {
@@ -185,6 +199,11 @@ export class MemoryStore implements Store {
       presence: this.presence.size,
       sessions: this.sessions.size,
     };
+  }
+
+  /** A chat whose ticket expired without being ended must not hold a slot for ever. */
+  private liveChats(op: OperatorPresence): TicketId[] {
+    return op.active.filter((id) => this.tickets.get(id)?.state === 'active');
   }
 
   private release(operatorId: OperatorId, id: TicketId, now: number): void {

@@ -1,6 +1,8 @@
 import type { LineId, OperatorId, TicketId } from '../../protocol/ids.js';
 import type { EndedBy } from '../../protocol/visitor-messages.js';
-import type { Offer, OperatorPresence, Ticket } from '../routing/types.js';
+import type { Offer, OperatorPresence, PresenceStatus, Ticket } from '../routing/types.js';
+
+export type PresenceProfile = Pick<OperatorPresence, 'id' | 'name' | 'lines' | 'languages' | 'topics' | 'capacity'>;
 
 /**
  * Everything Quietline remembers, behind one seam: MemoryStore for one node, RedisStore (next)
@@ -54,8 +56,6 @@ export interface Store {
    * or undefined if it was already ended or gone.
    */
   endTicket(id: TicketId, by: EndedBy, now: number, graceMs: number): Promise<Ticket | undefined>;
-  /** Keep a live ticket (and its messages) for `ttlMs` more. */
-  touchTicket(id: TicketId, ttlMs: number): Promise<void>;
   /** Remove a ticket and every message it holds, now. */
   deleteTicket(id: TicketId): Promise<void>;
 
@@ -63,7 +63,13 @@ export interface Store {
   appendMessage(id: TicketId, from: Sender, message: SealedMessage): Promise<AppendResult>;
   messagesAfter(id: TicketId, from: Sender, afterSeq: number): Promise<SealedMessage[]>;
 
-  putPresence(presence: OperatorPresence, ttlMs: number): Promise<void>;
+  /**
+   * Create or refresh an operator's presence from their account, keeping the chats they hold
+   * (minus any whose ticket no longer exists) and their idle time.
+   */
+  upsertPresence(profile: PresenceProfile, status: PresenceStatus, now: number, ttlMs: number): Promise<OperatorPresence>;
+  /** Change only the status (and, if given, idleSince): never clobbers the chats held. */
+  setPresenceStatus(id: OperatorId, status: PresenceStatus, ttlMs: number, idleSince?: number): Promise<OperatorPresence | undefined>;
   getPresence(id: OperatorId): Promise<OperatorPresence | undefined>;
   listPresence(): Promise<OperatorPresence[]>;
 
@@ -79,5 +85,5 @@ export interface Store {
 
 /** How many recent handle times per line feed the estimate. */
 export const HANDLE_TIME_SAMPLES = 50;
-/** Handle-time samples are aggregates, kept for a day at most. */
+/** Handle-time samples are aggregates; a line's list lives a day after its newest sample. */
 export const HANDLE_TIME_TTL_MS = 24 * 60 * 60 * 1000;
