@@ -66,11 +66,11 @@ async function add(args: string[]): Promise<void> {
     languages: list(values.languages),
     topics: list(values.topics),
     capacity: Number(values.capacity),
-    passwordHash: 'scrypt$1$1$1$A$A', // replaced below, once the rest is known to be valid
   };
   for (const line of draft.lines) if (!lines.lines.some((l) => l.id === line)) throw new UsageError(`unknown line "${line}"`);
   for (const topic of draft.topics) if (!lines.topics.includes(topic)) throw new UsageError(`unknown topic "${topic}"`);
-  const parsed = operatorAccountSchema.safeParse(draft);
+  // Check everything but the password first, so a typo costs no password prompt.
+  const parsed = operatorAccountSchema.omit({ passwordHash: true }).safeParse(draft);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new UsageError(`${issue.path.join('.')}: ${issue.message}`);

@@ -9,6 +9,7 @@ import { MIN_SUPPORTED_PROTOCOL_VERSION } from '../protocol/version.js';
 import { PATHS, VERSION_PARAM } from '../protocol/http.js';
 import { LIMITS } from '../protocol/limits.js';
 import { AddressKeyer } from './abuse/address-key.js';
+import { authenticate } from './auth/authenticate.js';
 import type { OperatorDirectory } from './auth/operators-file.js';
 import { requestAddress, selfOrigin } from './auth/request-address.js';
 import { Sessions } from './auth/sessions.js';
@@ -73,7 +74,9 @@ export function createApp(deps: AppDeps): QuietlineApp {
   );
   app.use(express.json({ limit: '4kb' }));
   app.get(PATHS.health, (_req, res) => void res.json({ status: 'ok' }));
-  app.get(PATHS.ready, (_req, res) => void res.json({ status: 'ready' }));
+  // Ready while taking work; a closing node says so, so a load balancer stops sending to it.
+  let closing = false;
+  app.get(PATHS.ready, (_req, res) => void (closing ? res.status(503).json({ status: 'closing' }) : res.json({ status: 'ready' })));
   app.use(PATHS.lines, linesRoute(config, clock));
   app.use(PATHS.session, sessionRoute({ config, sessions, directory, addresses, logger }));
   app.get('/', (_req, res) => res.redirect('/demo/'));
@@ -122,13 +125,14 @@ export function createApp(deps: AppDeps): QuietlineApp {
       if (path === PATHS.operatorSocket) {
         if (!origin || origin !== self) return refuse(socket, 'ERR_ORIGIN_NOT_ALLOWED');
         const token = sessionCookie(req as express.Request);
-        const check = await sessions.check(token);
-        if (!check.ok || !token) return refuse(socket, 'ERR_UNAUTHENTICATED');
-        const account = await directory.find(check.session.operatorId);
-        if (!account) return refuse(socket, 'ERR_UNAUTHENTICATED');
+        const auth = await authenticate(sessions, directory, token);
+        if (!auth.ok || !token) return refuse(socket, 'ERR_UNAUTHENTICATED');
         return wss.handleUpgrade(req, socket, head, (ws) => {
           watch(ws);
-          if (!tooOld(req, ws)) serveOperator(ws, account, token, { ctx, desk, connections, budget, sessions, observer: frameObserver });
+          if (!tooOld(req, ws)) {
+            const stillSignedIn = async () => (await authenticate(sessions, directory, token)).ok;
+            serveOperator(ws, auth.account, stillSignedIn, { ctx, desk, connections, budget, observer: frameObserver });
+          }
         });
       }
       refuse(socket, 'ERR_NOT_FOUND');
@@ -160,6 +164,7 @@ export function createApp(deps: AppDeps): QuietlineApp {
   return {
     server,
     async close() {
+      closing = true;
       clearInterval(heartbeat);
       dispatcher.stop();
       visitors.stop();

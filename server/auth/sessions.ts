@@ -12,6 +12,11 @@ export interface SessionTimeouts {
 
 export type SessionCheck = { ok: true; session: OperatorSession } | { ok: false; reason: 'missing' | 'expired' };
 
+/** Short, one-way: enough to notice that a password changed, useless for guessing it. */
+export function credentialOf(passwordHash: string): string {
+  return createHash('sha256').update(passwordHash).digest('base64url').slice(0, 16);
+}
+
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
 }
@@ -27,10 +32,11 @@ export class Sessions {
     private readonly timeouts: SessionTimeouts,
   ) {}
 
-  async create(operatorId: OperatorId): Promise<string> {
+  async create(operatorId: OperatorId, passwordHash: string): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     const now = this.clock.now();
-    await this.store.putSession(hashToken(token), { operatorId, createdAt: now, lastSeenAt: now }, this.timeouts.idleMs);
+    const session = { operatorId, credential: credentialOf(passwordHash), createdAt: now, lastSeenAt: now };
+    await this.store.putSession(hashToken(token), session, this.timeouts.idleMs);
     return token;
   }
 

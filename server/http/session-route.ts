@@ -3,6 +3,7 @@ import { parse as parseCookies, serialize } from 'cookie';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import type { AddressKeyer } from '../abuse/address-key.js';
+import { authenticate } from '../auth/authenticate.js';
 import type { OperatorDirectory } from '../auth/operators-file.js';
 import { OWASP_SCRYPT, verifyPassword } from '../auth/password.js';
 import { requestAddress, selfOrigin } from '../auth/request-address.js';
@@ -34,9 +35,12 @@ interface SessionRouteDeps {
 /** POST signs in, GET says who is signed in, DELETE signs out. */
 export function sessionRoute({ config, sessions, directory, addresses, logger }: SessionRouteDeps): Router {
   const router = Router();
-  // Per address and per account: guessing one password from many places, or many from one.
-  const byAddress = new RateLimiterMemory({ points: 20, duration: 15 * 60 });
-  const byAccount = new RateLimiterMemory({ points: 8, duration: 15 * 60 });
+  // Guessing from one place is slowed per address and per address × account; guessing one
+  // account from many places by a looser per-account limit, loose so that a stranger's
+  // wrong guesses cannot easily lock an operator out of their shift.
+  const byAddress = new RateLimiterMemory({ points: 30, duration: 15 * 60 });
+  const byAddressAndAccount = new RateLimiterMemory({ points: 8, duration: 15 * 60 });
+  const byAccount = new RateLimiterMemory({ points: 100, duration: 60 * 60 });
 
   const cookie = (value: string, maxAge?: number) =>
     serialize(SESSION_COOKIE, value, {
@@ -54,11 +58,9 @@ export function sessionRoute({ config, sessions, directory, addresses, logger }:
     const parsed = signInSchema.safeParse(req.body);
     if (!parsed.success) return sendError(res, 'ERR_BAD_REQUEST');
     const { id, password } = parsed.data;
+    const address = addresses.keyFor(requestAddress(req, config.trustProxyHops));
     try {
-      await Promise.all([
-        byAddress.consume(addresses.keyFor(requestAddress(req, config.trustProxyHops))),
-        byAccount.consume(id),
-      ]);
+      await Promise.all([byAddress.consume(address), byAddressAndAccount.consume(`${address}:${id}`), byAccount.consume(id)]);
     } catch {
       logger.warn({ event: 'signin.limited', code: 'ERR_TOO_MANY_ATTEMPTS' }, 'sign-in rate limited');
       return sendError(res, 'ERR_TOO_MANY_ATTEMPTS');
@@ -69,19 +71,17 @@ export function sessionRoute({ config, sessions, directory, addresses, logger }:
       logger.info({ event: 'signin.failed', code: 'ERR_SIGNIN_FAILED' }, 'sign-in failed');
       return sendError(res, 'ERR_SIGNIN_FAILED');
     }
-    await byAccount.delete(id);
-    const token = await sessions.create(account.id);
+    await byAddressAndAccount.delete(`${address}:${id}`);
+    const token = await sessions.create(account.id, account.passwordHash);
     res.setHeader('Set-Cookie', cookie(token));
     logger.info({ event: 'signin.ok', operator: account.id }, 'signed in');
     res.status(200).json({ operator: profile(account) });
   });
 
   router.get('/', async (req, res) => {
-    const check = await sessions.check(sessionCookie(req));
-    if (!check.ok) return sendError(res, check.reason === 'missing' ? 'ERR_UNAUTHENTICATED' : 'ERR_SESSION_EXPIRED');
-    const account = await directory.find(check.session.operatorId);
-    if (!account) return sendError(res, 'ERR_UNAUTHENTICATED');
-    res.json({ operator: profile(account) });
+    const auth = await authenticate(sessions, directory, sessionCookie(req));
+    if (!auth.ok) return sendError(res, auth.code);
+    res.json({ operator: profile(auth.account) });
   });
 
   router.delete('/', async (req, res) => {

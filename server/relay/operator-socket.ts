@@ -2,7 +2,6 @@ import type { WebSocket } from 'ws';
 import { CLOSE_CODES } from '../../protocol/close-codes.js';
 import { operatorToServerSchema, type OperatorToServer, type ServerToOperator } from '../../protocol/operator-messages.js';
 import type { OperatorAccount } from '../auth/operators-file.js';
-import type { Sessions } from '../auth/sessions.js';
 import { errorFields } from '../logging.js';
 import type { MessageBudget } from './message-budget.js';
 import type { OperatorDesk } from './operator-desk.js';
@@ -15,16 +14,21 @@ export interface OperatorSocketDeps {
   desk: OperatorDesk;
   connections: LocalConnections;
   budget: MessageBudget;
-  sessions: Sessions;
   observer: FrameObserver | undefined;
 }
 
 /**
  * One console socket, already authenticated at the upgrade. Every frame re-checks the
- * session, so an expired or signed-out session stops at its next message.
+ * session, so a session that expired, signed out, or lost its account or password stops at
+ * its next message.
  */
-export function serveOperator(socket: WebSocket, account: OperatorAccount, sessionToken: string, deps: OperatorSocketDeps): void {
-  const { ctx, desk, connections, budget, sessions, observer } = deps;
+export function serveOperator(
+  socket: WebSocket,
+  account: OperatorAccount,
+  stillSignedIn: () => Promise<boolean>,
+  deps: OperatorSocketDeps,
+): void {
+  const { ctx, desk, connections, budget, observer } = deps;
   const peer = new Peer<ServerToOperator>(socket, 'operator', observer);
   const budgetKey = budget.connectionKey();
   const me = account.id;
@@ -55,7 +59,7 @@ export function serveOperator(socket: WebSocket, account: OperatorAccount, sessi
     queue = queue.then(async () => {
       try {
         observer?.('in', 'operator', isBinary ? '<binary>' : raw.toString());
-        if (!(await sessions.check(sessionToken)).ok) return peer.fail('ERR_SESSION_EXPIRED');
+        if (!(await stillSignedIn())) return peer.fail('ERR_SESSION_EXPIRED');
         const parsed = parseFrame(raw, isBinary, operatorToServerSchema);
         const verdict = await budget.spend(budgetKey);
         if (verdict !== 'ok') {

@@ -27,6 +27,8 @@ export type AcceptResult =
 
 export interface OperatorSession {
   operatorId: OperatorId;
+  /** A fingerprint of the password hash signed in with: a changed password ends the session. */
+  credential: string;
   createdAt: number;
   lastSeenAt: number;
 }
