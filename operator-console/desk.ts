@@ -1,0 +1,271 @@
+import { CLOSE_CODES } from '../protocol/close-codes.js';
+import type { ErrorCode } from '../protocol/errors.js';
+import { PATHS, VERSION_PARAM } from '../protocol/http.js';
+import type { ChatId } from '../protocol/ids.js';
+import {
+  serverToOperatorSchema,
+  type OperatorToServer,
+  type ServerToOperator,
+} from '../protocol/operator-messages.js';
+import { PROTOCOL_VERSION } from '../protocol/version.js';
+import { h } from '../widget/shared/dom.js';
+import { ReconnectingSocket } from '../widget/shared/reconnecting-socket.js';
+import { getLines, getSession } from './api.js';
+import { ChatLink } from './chat-link.js';
+import { live, t } from './i18n.js';
+import { OfferTray } from './offer-tray.js';
+import { ChatPanel } from './views/chat-panel.js';
+import type { TopBar } from './views/top-bar.js';
+
+type Msg<T extends ServerToOperator['type']> = Extract<ServerToOperator, { type: T }>;
+
+export interface DeskDeps {
+  topBar: TopBar;
+  announce(text: string): void;
+  /** The session is gone (expired, signed out elsewhere): back to the sign-in form. */
+  onSignedOut(notice: string): void;
+}
+
+/**
+ * The signed-in console: one socket, the offer tray, and the open chats, each with its
+ * own keys (in memory only).
+ */
+export class Desk {
+  readonly el: HTMLElement;
+  private readonly socket: ReconnectingSocket<ServerToOperator, OperatorToServer>;
+  private readonly offers: OfferTray;
+  private readonly chats = new Map<ChatId, { link: ChatLink; panel: ChatPanel }>();
+  private readonly lineNames = new Map<string, string>();
+  private wrapUps: string[] = [];
+  private capacity = 1;
+  private stopped = false;
+  private readonly banner = h('p', { class: 'banner', role: 'status', hidden: true });
+  private readonly alert = h('p', { class: 'desk-error', role: 'alert' });
+  private readonly panelList = h('div', { class: 'panel-list' });
+  private readonly noOffers = h('p', { class: 'empty' }, live(() => t('desk.noOffers')));
+  private readonly noChats = h('p', { class: 'empty' }, live(() => t('desk.noChats')));
+  private readonly chatCount = h('span', { class: 'count' });
+
+  constructor(private readonly deps: DeskDeps) {
+    this.offers = new OfferTray({
+      send: (message) => this.socket.send(message),
+      announce: (text) => deps.announce(text),
+      lineName: (id) => this.lineName(id),
+      changed: () => this.refreshCounts(),
+    });
+    const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
+    const url = `${scheme}//${window.location.host}${PATHS.operatorSocket}?${VERSION_PARAM}=${PROTOCOL_VERSION}`;
+    this.socket = new ReconnectingSocket(
+      url,
+      (raw) => {
+        const parsed = serverToOperatorSchema.safeParse(raw);
+        return parsed.success ? parsed.data : null;
+      },
+      { onOpen: () => (this.banner.hidden = true), onMessage: (m) => this.receive(m), onClose: (code) => this.dropped(code) },
+    );
+    this.el = h('main', { class: 'desk' },
+      h('h1', { class: 'sr-only', tabindex: -1 }, live(() => t('desk.title'))),
+      this.banner,
+      this.alert,
+      h('section', { class: 'offers', 'aria-labelledby': 'offers-heading' },
+        h('h2', { id: 'offers-heading', tabindex: -1 }, live(() => t('desk.offers'))), this.noOffers, this.offers.el),
+      h('section', { class: 'chats', 'aria-labelledby': 'chats-heading' },
+        h('h2', { id: 'chats-heading', tabindex: -1 }, live(() => t('desk.chats')), ' ', this.chatCount), this.noChats, this.panelList),
+    );
+  }
+
+  get hasChats(): boolean {
+    return this.chats.size > 0;
+  }
+
+  start(): void {
+    void getLines().then((result) => {
+      if (result.ok) for (const line of result.value.lines) this.lineNames.set(line.id, line.name);
+    });
+    this.socket.start();
+    this.refreshCounts();
+  }
+
+  setAvailable(available: boolean): void {
+    if (!this.socket.send({ type: 'status', status: available ? 'available' : 'away' })) this.alert.textContent = t('desk.offline');
+  }
+
+  /** Close the socket and forget every key and every chat on screen. */
+  stop(): void {
+    this.stopped = true;
+    this.socket.stop();
+    this.offers.clear();
+    for (const { link, panel } of this.chats.values()) {
+      link.wipe();
+      panel.dispose();
+    }
+    this.chats.clear();
+  }
+
+  private receive(m: ServerToOperator): void {
+    if (this.stopped) return;
+    switch (m.type) {
+      case 'welcome':
+        this.wrapUps = m.wrapUps;
+        this.capacity = m.operator.capacity;
+        this.deps.topBar.setOperator(m.operator.name);
+        this.deps.topBar.setStatus(m.status);
+        this.alert.textContent = '';
+        this.refreshCounts();
+        return;
+      case 'status':
+        this.deps.topBar.setStatus(m.status);
+        return;
+      case 'offer':
+        return this.offers.add(m);
+      case 'offer-withdrawn':
+        return this.offers.withdraw(m.ticket, t(`offer.withdrawn.${m.reason}`));
+      case 'assigned':
+        return this.assigned(m);
+      case 'msg':
+        return this.message(m);
+      case 'ack': {
+        const chat = this.chats.get(m.chat);
+        if (chat?.link.ack(m.seq)) chat.panel.acked(m.seq);
+        return;
+      }
+      case 'typing':
+        this.chats.get(m.chat)?.panel.setTyping(m.on);
+        return;
+      case 'ended':
+        return this.ended(m);
+      case 'error':
+        return this.error(m);
+    }
+  }
+
+  private assigned(m: Msg<'assigned'>): void {
+    const existing = this.chats.get(m.chat);
+    if (existing) {
+      // A reconnect: the server re-sends our chats; resend what it never acknowledged.
+      existing.link.flush();
+      return;
+    }
+    const taken = this.offers.take(m.chat);
+    let cipher = taken.cipher;
+    if (cipher) {
+      try {
+        cipher.establish(m.key, m.chat);
+      } catch {
+        cipher.wipe();
+        cipher = null;
+      }
+    }
+
+    const link = new ChatLink(m.chat, cipher, (message) => this.socket.send(message));
+    const panel = new ChatPanel(
+      { chat: m.chat, lineName: this.lineName(m.line), language: m.language, topic: m.topic, waited: m.waited, wrapUps: this.wrapUps },
+      {
+        send: (body) => link.sendText(body),
+        retry: (seq) => link.retry(seq),
+        typing: (on) => {
+          if (link.canTalk) this.socket.send({ type: 'typing', chat: m.chat, on });
+        },
+        end: (wrapUp) => {
+          if (!this.socket.send({ type: 'end', chat: m.chat, wrapUp })) panel.showError(t('desk.offline'));
+        },
+      },
+    );
+    if (!cipher) panel.keysLost();
+    this.chats.set(m.chat, { link, panel });
+    this.panelList.appendChild(panel.el);
+    this.refreshCounts();
+    // Move focus only when the operator's focus was on the offer they just accepted.
+    if (taken.hadFocus || document.activeElement === document.body) panel.input.focus();
+  }
+
+  private message(m: Msg<'msg'>): void {
+    const chat = this.chats.get(m.chat);
+    if (!chat || !chat.link.canTalk) return;
+    const received = chat.link.receive(m.seq, m.data);
+    if (received.kind === 'text') chat.panel.addTheirs(received.body);
+    else if (received.kind === 'unreadable') chat.panel.addSystem(t('chat.unreadable'));
+  }
+
+  private ended(m: Msg<'ended'>): void {
+    const chat = this.chats.get(m.chat);
+    if (!chat) return;
+    if (m.by !== 'operator') {
+      chat.panel.visitorLeft(m.by);
+      this.deps.announce(t(m.by === 'visitor' ? 'chat.visitorLeft' : 'chat.systemEnded'));
+      return;
+    }
+    // Wrapped up: the chat and its keys are gone from this console.
+    const hadFocus = chat.panel.el.contains(document.activeElement);
+    chat.link.wipe();
+    chat.panel.dispose();
+    this.chats.delete(m.chat);
+    this.refreshCounts();
+    if (hadFocus) {
+      const next = this.chats.values().next().value;
+      if (next) next.panel.input.focus();
+      else document.getElementById('chats-heading')?.focus();
+    }
+  }
+
+  private error(m: Msg<'error'>): void {
+    const text = t(`errors.${m.code}`);
+    if (m.code === 'ERR_SESSION_EXPIRED' || m.code === 'ERR_UNAUTHENTICATED') {
+      this.signedOut(m.code);
+      return;
+    }
+    const chat = m.chat ? this.chats.get(m.chat) : undefined;
+    if (chat && m.seq !== undefined) {
+      if (chat.link.fail(m.seq)) chat.panel.failed(m.seq);
+      chat.panel.addSystem(text);
+    } else if (chat) {
+      chat.panel.showError(text);
+    } else if (m.ticket && this.offers.has(m.ticket)) {
+      this.offers.withdraw(m.ticket, text);
+    } else {
+      this.alert.textContent = text;
+    }
+  }
+
+  private dropped(code: number): boolean {
+    if (this.stopped) return false;
+    if (code === CLOSE_CODES.sessionExpired || code === CLOSE_CODES.unauthenticated) {
+      this.signedOut('ERR_SESSION_EXPIRED');
+      return false;
+    }
+    if (code === CLOSE_CODES.replaced || code === CLOSE_CODES.clientTooOld) {
+      this.banner.textContent = t(code === CLOSE_CODES.replaced ? 'desk.replaced' : 'errors.ERR_CLIENT_TOO_OLD');
+      this.banner.hidden = false;
+      this.deps.topBar.setStatus(null);
+      return false;
+    }
+    this.banner.textContent = t('desk.reconnecting');
+    this.banner.hidden = false;
+    // A refused upgrade looks like any network failure (1006): ask HTTP whether we are
+    // still signed in, so an expired session goes to the sign-in form instead of retrying.
+    if (code === 1006) {
+      void getSession().then((result) => {
+        if (!result.ok && (result.code === 'ERR_UNAUTHENTICATED' || result.code === 'ERR_SESSION_EXPIRED')) this.signedOut(result.code);
+      });
+    }
+    return true;
+  }
+
+  private signedOut(code: ErrorCode): void {
+    if (this.stopped) return;
+    this.stop();
+    this.deps.onSignedOut(t(`errors.${code}`));
+  }
+
+  private lineName(id: string): string {
+    return this.lineNames.get(id) ?? id;
+  }
+
+  private refreshCounts(): void {
+    this.noOffers.hidden = this.offers.size > 0;
+    this.noChats.hidden = this.chats.size > 0;
+    const count = this.chats.size;
+    const capacity = this.capacity;
+    this.chatCount.replaceChildren(live(() => t('desk.chatCount', { count, capacity })));
+  }
+}

@@ -1,0 +1,86 @@
+import i18next from 'i18next';
+import en from './locales/en.json' with { type: 'json' };
+import nl from './locales/nl.json' with { type: 'json' };
+import fr from './locales/fr.json' with { type: 'json' };
+import de from './locales/de.json' with { type: 'json' };
+
+/**
+ * Console translations, bundled. The operator may switch language at any time without
+ * losing open chats, so translated text is bound with live()/liveAttr() and re-applied on
+ * a switch instead of re-rendering the page.
+ */
+export const UI_LANGUAGES = ['en', 'nl', 'fr', 'de'] as const;
+export type UiLanguage = (typeof UI_LANGUAGES)[number];
+
+const i18n = i18next.createInstance();
+void i18n.init({
+  resources: { en: { translation: en }, nl: { translation: nl }, fr: { translation: fr }, de: { translation: de } },
+  lng: 'en',
+  fallbackLng: 'en',
+  initAsync: false,
+  interpolation: { escapeValue: false }, // text goes in via textContent, never as HTML
+});
+
+export type TOptions = Record<string, string | number | undefined>;
+
+export function t(key: string, options?: TOptions): string {
+  return (i18n.t as (key: string, options?: TOptions) => string)(key, options);
+}
+
+export function pickUiLanguage(...candidates: Array<string | null | undefined>): UiLanguage {
+  for (const c of candidates) {
+    const primary = c?.toLowerCase().split('-')[0] ?? '';
+    if ((UI_LANGUAGES as readonly string[]).includes(primary)) return primary as UiLanguage;
+  }
+  return 'en';
+}
+
+export function uiLanguage(): UiLanguage {
+  return pickUiLanguage(i18n.language);
+}
+
+type Binding = { node: Node; apply(): void };
+const bindings = new Set<Binding>();
+
+export function setUiLanguage(lang: UiLanguage): void {
+  void i18n.changeLanguage(lang);
+  document.documentElement.lang = lang;
+  for (const b of bindings) {
+    if (b.node.isConnected) b.apply();
+    else bindings.delete(b); // its view is gone
+  }
+}
+
+/** A text node that follows the interface language. */
+export function live(text: () => string): Text {
+  const node = document.createTextNode(text());
+  bindings.add({ node, apply: () => (node.data = text()) });
+  return node;
+}
+
+/** An attribute that follows the interface language. */
+export function liveAttr<E extends Element>(el: E, name: string, text: () => string): E {
+  el.setAttribute(name, text());
+  bindings.add({ node: el, apply: () => el.setAttribute(name, text()) });
+  return el;
+}
+
+/** Config ids (topics, wrap-ups) may be newer than our translations: still say something. */
+export function labelFor(group: 'topics' | 'wrapUps', id: string): string {
+  const plain = id.replace(/[-_]+/g, ' ');
+  return t(`${group}.${id}`, { defaultValue: plain.charAt(0).toUpperCase() + plain.slice(1) });
+}
+
+export function languageName(code: string): string {
+  try {
+    return new Intl.DisplayNames([uiLanguage()], { type: 'language' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+/** "m:ss" for waits and countdowns. */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}

@@ -1,0 +1,107 @@
+import { ChatCipher } from '../e2e/chat-cipher.js';
+import type { TicketId } from '../protocol/ids.js';
+import type { OperatorToServer, ServerToOperator } from '../protocol/operator-messages.js';
+import { h } from '../widget/shared/dom.js';
+import { labelFor, languageName, t } from './i18n.js';
+import { OfferCard } from './views/offer-card.js';
+
+type Offer = Extract<ServerToOperator, { type: 'offer' }>;
+
+export interface OfferTrayDeps {
+  send(message: OperatorToServer): boolean;
+  announce(text: string): void;
+  lineName(id: string): string;
+  /** The number of offers changed. */
+  changed(): void;
+}
+
+/**
+ * Offers waiting for this operator. Accepting makes the chat's key pair at once and keeps
+ * it here, by ticket, until `assigned` (or a refusal) says what became of it.
+ */
+export class OfferTray {
+  readonly el = h('div', { class: 'offer-list' });
+  private readonly cards = new Map<TicketId, OfferCard>();
+  private readonly pending = new Map<TicketId, ChatCipher>();
+
+  constructor(private readonly deps: OfferTrayDeps) {}
+
+  get size(): number {
+    return this.cards.size;
+  }
+
+  add(m: Offer): void {
+    if (this.cards.has(m.ticket)) return;
+    const lineName = this.deps.lineName(m.line);
+    const card = new OfferCard(
+      { ticket: m.ticket, lineName, language: m.language, topic: m.topic, waited: m.waited, expiresIn: m.expiresIn },
+      { accept: () => void this.accept(m.ticket), decline: () => this.decline(m.ticket) },
+    );
+    this.cards.set(m.ticket, card);
+    this.el.appendChild(card.el);
+    this.deps.changed();
+    this.deps.announce(t('offer.announce', { line: lineName, language: languageName(m.language), topic: labelFor('topics', m.topic) }));
+  }
+
+  /** The offer went elsewhere (expired, taken, the visitor left): say so if it was shown. */
+  withdraw(ticket: TicketId, announcement: string): void {
+    if (this.drop(ticket)) this.deps.announce(announcement);
+  }
+
+  /**
+   * `assigned` arrived: hand over the key made when accepting (null if this console never
+   * accepted it, e.g. after a reload) and remove the card.
+   */
+  take(ticket: TicketId): { cipher: ChatCipher | null; hadFocus: boolean } {
+    const cipher = this.pending.get(ticket) ?? null;
+    this.pending.delete(ticket);
+    const hadFocus = !!this.cards.get(ticket)?.el.contains(document.activeElement);
+    this.drop(ticket);
+    return { cipher, hadFocus };
+  }
+
+  has(ticket: TicketId): boolean {
+    return this.cards.has(ticket);
+  }
+
+  /** Forget every offer and every key made for one. */
+  clear(): void {
+    for (const ticket of [...this.cards.keys(), ...this.pending.keys()]) this.drop(ticket);
+  }
+
+  private async accept(ticket: TicketId): Promise<void> {
+    const card = this.cards.get(ticket);
+    if (!card || this.pending.has(ticket)) return;
+    card.setBusy(t('offer.connecting'));
+    const cipher = await ChatCipher.create('operator');
+    // The offer may have been withdrawn while the key pair was made.
+    if (!this.cards.has(ticket)) {
+      cipher.wipe();
+      return;
+    }
+    this.pending.set(ticket, cipher);
+    if (!this.deps.send({ type: 'accept', ticket, key: cipher.publicKey })) {
+      this.drop(ticket);
+      this.deps.announce(t('desk.offline'));
+    }
+  }
+
+  private decline(ticket: TicketId): void {
+    this.deps.send({ type: 'decline', ticket });
+    this.drop(ticket);
+  }
+
+  /** Removes a card and wipes any key made for it; true if there was a card. */
+  private drop(ticket: TicketId): boolean {
+    this.pending.get(ticket)?.wipe();
+    this.pending.delete(ticket);
+    const card = this.cards.get(ticket);
+    if (!card) return false;
+    const hadFocus = card.el.contains(document.activeElement);
+    card.dispose();
+    this.cards.delete(ticket);
+    this.deps.changed();
+    if (hadFocus) (this.el.querySelector<HTMLElement>('button:not([disabled])') ?? document.getElementById('offers-heading'))?.focus();
+    return true;
+  }
+}

@@ -1,0 +1,76 @@
+import { h, uid } from '../../widget/shared/dom.js';
+import { formatDuration, labelFor, languageName, live, t } from '../i18n.js';
+
+export interface OfferInfo {
+  ticket: string;
+  lineName: string;
+  language: string;
+  topic: string;
+  /** Seconds waited when the offer arrived. */
+  waited: number;
+  /** Seconds the offer had left when it arrived. */
+  expiresIn: number;
+}
+
+/**
+ * A chat waiting for this operator: who (line, language, topic), how long they have waited
+ * (counting up) and how long the offer stays here (counting down). The counters are not
+ * live regions: a screen reader hears the offer once, through the announcer.
+ */
+export class OfferCard {
+  readonly el: HTMLElement;
+  private readonly timer: ReturnType<typeof setInterval>;
+  private readonly accept: HTMLButtonElement;
+  private readonly decline: HTMLButtonElement;
+  private readonly status: HTMLElement;
+  private busy = false;
+
+  constructor(info: OfferInfo, handlers: { accept(): void; decline(): void }) {
+    const arrived = performance.now();
+    const headingId = uid('offer');
+    const waited = h('dd', {});
+    const remaining = h('dd', {});
+    this.status = h('p', { class: 'offer-status' });
+    this.accept = h('button', { type: 'button', class: 'primary', onclick: () => handlers.accept() }, live(() => t('offer.accept')));
+    this.decline = h('button', { type: 'button', class: 'secondary', onclick: () => handlers.decline() }, live(() => t('offer.decline')));
+
+    const tick = () => {
+      const elapsed = (performance.now() - arrived) / 1000;
+      waited.textContent = formatDuration(info.waited + elapsed);
+      const left = info.expiresIn - elapsed;
+      remaining.textContent = formatDuration(left);
+      if (left <= 0 && !this.busy) this.setBusy(t('offer.expiring'));
+    };
+    tick();
+    this.timer = setInterval(tick, 1000);
+
+    const row = (label: () => string, value: HTMLElement | string) =>
+      h('div', { class: 'row' }, h('dt', {}, live(label)), typeof value === 'string' ? h('dd', {}, value) : value);
+
+    this.el = h('article', { class: 'offer', 'aria-labelledby': headingId, 'data-ticket': info.ticket },
+      h('h3', { id: headingId }, live(() => t('offer.title', { line: info.lineName }))),
+      h('dl', { class: 'facts' },
+        row(() => t('offer.line'), info.lineName),
+        row(() => t('offer.language'), h('dd', {}, live(() => languageName(info.language)))),
+        row(() => t('offer.topic'), h('dd', {}, live(() => labelFor('topics', info.topic)))),
+        row(() => t('offer.waited'), waited),
+        row(() => t('offer.expiresIn'), remaining),
+      ),
+      this.status,
+      h('div', { class: 'actions' }, this.accept, this.decline),
+    );
+  }
+
+  /** Accepted (or expiring): no second click while we wait for the server. */
+  setBusy(text: string): void {
+    this.busy = true;
+    this.accept.disabled = true;
+    this.decline.disabled = true;
+    this.status.textContent = text;
+  }
+
+  dispose(): void {
+    clearInterval(this.timer);
+    this.el.remove();
+  }
+}

@@ -1,0 +1,61 @@
+import type { OperatorStatus } from '../../protocol/operator-messages.js';
+import { h, replaceChildren, uid } from '../../widget/shared/dom.js';
+import { live, t, UI_LANGUAGES, uiLanguage, type UiLanguage } from '../i18n.js';
+
+export interface TopBar {
+  el: HTMLElement;
+  /** Signed in: show the operator's name and the desk controls; null hides them. */
+  setOperator(name: string | null): void;
+  setStatus(status: OperatorStatus | null): void;
+}
+
+const AUTONYMS: Record<UiLanguage, string> = { en: 'English', nl: 'Nederlands', fr: 'Français', de: 'Deutsch' };
+
+/**
+ * Name, availability, interface language and sign-out. Availability is a toggle button
+ * (aria-pressed) named "Available"; the visible status text says what the server holds.
+ */
+export function createTopBar(handlers: {
+  onLanguage(lang: UiLanguage): void;
+  onAvailable(available: boolean): void;
+  onSignOut(): void;
+}): TopBar {
+  let status: OperatorStatus | null = null;
+  const name = h('p', { class: 'operator-name' });
+  const toggle = h('button', { type: 'button', class: 'toggle', 'aria-pressed': 'false', disabled: true,
+    onclick: () => handlers.onAvailable(status !== 'available') }, live(() => t('desk.available')));
+  const statusText = h('p', { class: 'status-text', role: 'status' });
+  const signOut = h('button', { type: 'button', class: 'secondary', onclick: () => handlers.onSignOut() }, live(() => t('desk.signOut')));
+  const desk = h('div', { class: 'desk-controls', hidden: true }, name, toggle, statusText, signOut);
+
+  const langId = uid('ui-language');
+  const select = h('select', { id: langId },
+    UI_LANGUAGES.map((code) => h('option', { value: code, lang: code, selected: code === uiLanguage() }, AUTONYMS[code])),
+  );
+  select.addEventListener('change', () => handlers.onLanguage(select.value as UiLanguage));
+
+  const renderStatus = () => {
+    toggle.setAttribute('aria-pressed', String(status === 'available'));
+    toggle.disabled = status === null;
+    statusText.textContent = status ? t('desk.status', { status: t(`desk.statuses.${status}`) }) : '';
+  };
+  const el = h('header', { class: 'top-bar' },
+    h('p', { class: 'brand' }, live(() => t('app.title'))),
+    desk,
+    h('div', { class: 'language' }, h('label', { for: langId }, live(() => t('app.language'))), select),
+  );
+  // Status text is composed from two keys, so re-render it on a language switch too.
+  new MutationObserver(renderStatus).observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
+
+  return {
+    el,
+    setOperator(value) {
+      desk.hidden = value === null;
+      replaceChildren(name, value ?? '');
+    },
+    setStatus(value) {
+      status = value;
+      renderStatus();
+    },
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * Builds the browser side into dist/public, which the server serves as static files:
+ *   /widget.js                         the loader a helpline puts on its page
+ *   /widget/{index.html,app.js,app.css} the chat app inside our iframe
+ *   /console/{index.html,app.js,app.css} the operator console
+ *   /demo/{index.html,demo.js,demo.css}  a neutral host page that embeds the widget
+ * Run with `npm run build`.
+ */
+import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const out = join(root, 'dist', 'public');
+const from = (path: string) => join(root, path);
+
+/**
+ * zod re-exports every one of its ~40 error-message locales as a namespace, which defeats
+ * tree-shaking (about 250 kB). The browser never shows zod's messages, only our own error
+ * codes, so the namespace becomes an empty module; English stays as zod's default.
+ */
+const zodWithoutLocales: Plugin = {
+  name: 'zod-without-locales',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'empty' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'export {};', loader: 'js' }));
+  },
+};
+
+const common: BuildOptions = {
+  bundle: true,
+  platform: 'browser',
+  target: 'es2020',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  // libsodium falls back to Node's crypto inside a try/catch when Web Crypto is missing;
+  // in a browser that path never runs, so the module is left out of the bundle.
+  external: ['crypto', 'path', 'fs'],
+  define: { 'process.env.NODE_ENV': '"production"' },
+  plugins: [zodWithoutLocales],
+};
+
+/** HTML pages are copied as written; the CSP forbids inline scripts and styles, so check. */
+const pages: Array<[string, string]> = [
+  ['widget/app/index.html', 'widget/index.html'],
+  ['operator-console/index.html', 'console/index.html'],
+  ['widget/demo/index.html', 'demo/index.html'],
+];
+
+async function copyPage(source: string, target: string): Promise<void> {
+  const html = await readFile(from(source), 'utf8');
+  const inline = /<script(?![^>]*\bsrc=)[^>]*>|<style[\s>]|\sstyle=|\son[a-z]+=/i.exec(html);
+  if (inline) throw new Error(`${source}: inline script or style is not allowed by the CSP (${inline[0]})`);
+  await mkdir(dirname(join(out, target)), { recursive: true });
+  await copyFile(from(source), join(out, target));
+}
+
+const started = performance.now();
+await rm(out, { recursive: true, force: true });
+await Promise.all([
+  build({ ...common, format: 'iife', entryPoints: { widget: from('widget/loader.ts') }, outdir: out }),
+  build({
+    ...common,
+    format: 'iife',
+    entryPoints: {
+      'widget/app': from('widget/app/main.ts'),
+      'console/app': from('operator-console/main.ts'),
+      'demo/demo': from('widget/demo/demo.ts'),
+    },
+    outdir: out,
+  }),
+  build({
+    ...common,
+    entryPoints: {
+      'widget/app': from('widget/app/app.css'),
+      'console/app': from('operator-console/app.css'),
+      'demo/demo': from('widget/demo/demo.css'),
+    },
+    outdir: out,
+  }),
+  ...pages.map(([source, target]) => copyPage(source, target)),
+]);
+console.log(`browser build: dist/public in ${Math.round(performance.now() - started)} ms`);

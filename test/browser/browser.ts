@@ -1,0 +1,62 @@
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
+import { loadLinesConfig, type LinesConfig } from '../../server/config/lines-config.js';
+import { TEST_PASSWORD, type TestServer } from '../support/test-server.js';
+
+/** Debian's Chromium, never a downloaded browser; quiet flags so nothing phones home. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/**
+ * The default Belgian lines, with English added to 1712 so the tests can find controls by
+ * their English names ("Start chat", "Send", "End chat", "Quick exit").
+ */
+export async function linesWithEnglish(): Promise<LinesConfig> {
+  const lines = await loadLinesConfig(fileURLToPath(new URL('../../config/lines.json', import.meta.url)));
+  return { ...lines, lines: lines.lines.map((l) => (l.id === '1712' ? { ...l, languages: [...l.languages, 'en'] } : l)) };
+}
+
+export const OPERATOR_1712 = {
+  id: 'op-1712',
+  name: 'Sam',
+  lines: ['1712'],
+  languages: ['nl', 'en'],
+  topics: ['violence', 'abuse', 'child-abuse'],
+};
+
+/** Answer the exit site locally: tests have no internet, and only the URL matters. */
+export const EXIT_HOST = 'https://www.google.com/**';
+export async function stubExitSite(context: BrowserContext): Promise<void> {
+  await context.route(EXIT_HOST, (route) => route.fulfill({ contentType: 'text/html', body: '<title>Weather</title>' }));
+}
+
+/** The demo host page with the launcher clicked: returns the chat iframe. */
+export async function openWidget(page: Page, server: TestServer, line = '1712', lang = 'en'): Promise<FrameLocator> {
+  await page.goto(`${server.url}/demo/?line=${line}&lang=${lang}`);
+  await page.getByRole('button', { name: 'Chat with us' }).click();
+  return page.frameLocator('#quietline-frame');
+}
+
+/** Pick a topic and press Start chat; resolves once the visitor is waiting in the queue. */
+export async function startChat(widget: FrameLocator, topic = 'Violence'): Promise<void> {
+  await widget.getByRole('radio', { name: topic }).check();
+  await widget.getByRole('button', { name: 'Start chat' }).click();
+  await widget.getByText(/You are number \d+ in the queue/).waitFor();
+}
+
+/** Sign in to the console and become available. */
+export async function signInOperator(page: Page, server: TestServer, id: string): Promise<void> {
+  await page.goto(`${server.url}/console/`);
+  await page.getByRole('textbox', { name: 'Operator ID' }).fill(id);
+  await page.getByLabel('Password').fill(TEST_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  // Enabled once the socket said welcome; a quick re-sign-in may keep the earlier status.
+  const available = page.getByRole('button', { name: 'Available' });
+  await page.locator('button[aria-pressed]:enabled', { hasText: 'Available' }).waitFor();
+  if ((await available.getAttribute('aria-pressed')) !== 'true') await available.click();
+  await page.locator('button[aria-pressed="true"]', { hasText: 'Available' }).waitFor();
+}

@@ -1,0 +1,235 @@
+import { ChatCipher } from '../../e2e/chat-cipher.js';
+import { E2EError } from '../../e2e/errors.js';
+import { CLOSE_CODES } from '../../protocol/close-codes.js';
+import type { ErrorCode } from '../../protocol/errors.js';
+import type { ChatId, LanguageCode, LineId, TopicId } from '../../protocol/ids.js';
+import {
+  serverToVisitorSchema,
+  type EndedBy,
+  type ServerToVisitor,
+  type VisitorToServer,
+} from '../../protocol/visitor-messages.js';
+import { Outbox } from '../shared/outbox.js';
+import { ReconnectingSocket } from '../shared/reconnecting-socket.js';
+
+export interface ChatRequest {
+  line: LineId;
+  language: LanguageCode;
+  topic: TopicId;
+}
+
+/** What the views need to know, already decrypted and de-duplicated. */
+export type SessionEvent =
+  | { kind: 'queued'; position: number; estimate: number | null }
+  | { kind: 'connected'; operator: string; first: boolean }
+  | { kind: 'message'; body: string }
+  | { kind: 'ack'; seq: number }
+  | { kind: 'failed'; seq: number; code: ErrorCode }
+  | { kind: 'typing'; on: boolean }
+  /** The connection dropped (up: false) or is usable again (up: true). */
+  | { kind: 'link'; up: boolean }
+  | { kind: 'ended'; by: EndedBy }
+  | { kind: 'error'; code: ErrorCode }
+  /** A message arrived that could not be decrypted (tampered, malformed, out of order). */
+  | { kind: 'unreadable' };
+
+/** Closes after which reconnecting cannot help: the chat (or this client) is finished. */
+const FINAL_CLOSES: ReadonlyMap<number, SessionEvent> = new Map<number, SessionEvent>([
+  [CLOSE_CODES.clientTooOld, { kind: 'error', code: 'ERR_CLIENT_TOO_OLD' }],
+  [CLOSE_CODES.lineClosed, { kind: 'error', code: 'ERR_LINE_CLOSED' }],
+  [CLOSE_CODES.chatEnded, { kind: 'ended', by: 'system' }],
+  [CLOSE_CODES.replaced, { kind: 'ended', by: 'system' }],
+]);
+const FINAL_ERRORS: ReadonlySet<ErrorCode> = new Set(['ERR_CLIENT_TOO_OLD', 'ERR_LINE_CLOSED', 'ERR_RESUME_FAILED']);
+
+/**
+ * One visitor chat: the socket, the cipher and the unacknowledged messages. Chat id, resume
+ * token and keys live in this object only — never in storage — and die with finish().
+ */
+export class ChatSession {
+  private readonly socket: ReconnectingSocket<ServerToVisitor, VisitorToServer>;
+  private readonly outbox = new Outbox();
+  private chat: ChatId | null = null;
+  private token: string | null = null;
+  /** True between `queued`/`resumed` and a drop: the server knows who we are. */
+  private ready = false;
+  private over = false;
+
+  /** Makes the chat's key pair; nothing is sent until start(). */
+  static async create(url: string, request: ChatRequest, onEvent: (e: SessionEvent) => void): Promise<ChatSession> {
+    return new ChatSession(url, request, await ChatCipher.create('visitor'), onEvent);
+  }
+
+  private constructor(
+    url: string,
+    private readonly request: ChatRequest,
+    private readonly cipher: ChatCipher,
+    private readonly onEvent: (e: SessionEvent) => void,
+  ) {
+    this.socket = new ReconnectingSocket(
+      url,
+      (raw) => {
+        const parsed = serverToVisitorSchema.safeParse(raw);
+        return parsed.success ? parsed.data : null;
+      },
+      {
+        onOpen: () => this.greet(),
+        onMessage: (m) => this.receive(m),
+        onClose: (code) => this.dropped(code),
+      },
+    );
+  }
+
+  start(): void {
+    if (!this.over) this.socket.start();
+  }
+
+  get isOver(): boolean {
+    return this.over;
+  }
+
+  /** Whether the server has queued us at least once (before that, errors refuse the request). */
+  get isQueued(): boolean {
+    return this.chat !== null;
+  }
+
+  /** Seal and send a text; returns its sequence number for ack/failure tracking. */
+  send(body: string): number {
+    const { seq, data } = this.cipher.seal({ t: 'text', body });
+    this.outbox.add(seq, data);
+    if (this.ready) this.socket.send({ type: 'msg', seq, data });
+    return seq;
+  }
+
+  /** Resend a failed message exactly as it was: same seq, same ciphertext. */
+  retry(seq: number): void {
+    const item = this.outbox.retry(seq);
+    if (item && this.ready) this.socket.send({ type: 'msg', seq: item.seq, data: item.data });
+  }
+
+  typing(on: boolean): void {
+    if (this.ready && this.cipher.established) this.socket.send({ type: 'typing', on });
+  }
+
+  /** Leave (or stop waiting). With `quick`, the server also purges at once. */
+  end(quick: boolean): void {
+    if (this.over) return;
+    this.socket.send({ type: 'end', quick });
+    this.finish();
+  }
+
+  private greet(): void {
+    if (this.token) {
+      this.socket.send({ type: 'resume', token: this.token, received: this.cipher.lastReceived });
+    } else {
+      // Dropped before `queued` arrived: nothing to resume, so ask again with the same key.
+      this.socket.send({ type: 'request', ...this.request, key: this.cipher.publicKey });
+    }
+  }
+
+  private receive(m: ServerToVisitor): void {
+    if (this.over) return;
+    switch (m.type) {
+      case 'queued':
+        this.chat = m.chat;
+        this.token = m.token;
+        this.ready = true;
+        this.onEvent({ kind: 'queued', position: m.position, estimate: m.estimate });
+        return;
+      case 'position':
+        this.onEvent({ kind: 'queued', position: m.position, estimate: m.estimate });
+        return;
+      case 'resumed':
+        this.ready = true;
+        this.onEvent({ kind: 'link', up: true });
+        this.flush();
+        return;
+      case 'connected':
+        return this.connected(m.key, m.operator);
+      case 'msg':
+        return this.decrypt(m.seq, m.data);
+      case 'ack':
+        if (this.outbox.ack(m.seq)) this.onEvent({ kind: 'ack', seq: m.seq });
+        return;
+      case 'typing':
+        this.onEvent({ kind: 'typing', on: m.on });
+        return;
+      case 'ended':
+        this.finish();
+        this.onEvent({ kind: 'ended', by: m.by });
+        return;
+      case 'error':
+        return this.error(m.code, m.seq);
+    }
+  }
+
+  private connected(key: string, operator: string): void {
+    const first = !this.cipher.established;
+    if (first) {
+      try {
+        this.cipher.establish(key, this.chat ?? '');
+      } catch {
+        this.onEvent({ kind: 'unreadable' });
+        return;
+      }
+    }
+    this.onEvent({ kind: 'connected', operator, first });
+    this.flush();
+  }
+
+  private decrypt(seq: number, data: string): void {
+    try {
+      const plain = this.cipher.open(seq, data);
+      this.onEvent({ kind: 'message', body: plain.body });
+    } catch (error) {
+      // A replay is the server resending after a reconnect: already shown, nothing to say.
+      if (error instanceof E2EError && error.reason === 'replay') return;
+      this.onEvent({ kind: 'unreadable' });
+    }
+  }
+
+  private error(code: ErrorCode, seq: number | undefined): void {
+    if (seq !== undefined) {
+      if (this.outbox.fail(seq)) this.onEvent({ kind: 'failed', seq, code });
+      return;
+    }
+    if (code === 'ERR_RESUME_FAILED') {
+      this.finish();
+      this.onEvent({ kind: 'ended', by: 'system' });
+      return;
+    }
+    if (FINAL_ERRORS.has(code)) this.finish();
+    this.onEvent({ kind: 'error', code });
+  }
+
+  private dropped(code: number): boolean {
+    if (this.over) return false;
+    this.ready = false;
+    const final = FINAL_CLOSES.get(code);
+    if (final) {
+      this.finish();
+      this.onEvent(final);
+      return false;
+    }
+    this.onEvent({ kind: 'link', up: false });
+    return true;
+  }
+
+  /** After a reconnect, whatever the server has not acknowledged goes again, unchanged. */
+  private flush(): void {
+    if (!this.ready || !this.cipher.established) return;
+    for (const item of this.outbox.unsent()) this.socket.send({ type: 'msg', seq: item.seq, data: item.data });
+  }
+
+  /** Forget everything: keys, token, pending ciphertext. Safe to call more than once. */
+  finish(): void {
+    if (this.over) return;
+    this.over = true;
+    this.ready = false;
+    this.token = null;
+    this.chat = null;
+    this.socket.stop();
+    this.outbox.clear();
+    this.cipher.wipe();
+  }
+}

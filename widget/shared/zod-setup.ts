@@ -1,0 +1,8 @@
+import { z } from 'zod';
+
+/**
+ * zod compiles fast validators with `new Function` when it can. Our CSP forbids eval, so
+ * the probe would only log a CSP violation on every page load: tell zod up front.
+ * Import this first in each browser entry point.
+ */
+z.config({ jitless: true });
