@@ -86,6 +86,9 @@ export class Desk {
     this.refreshCounts();
   }
 
+  /** The status the operator last chose on this page (null until they choose). */
+  private chosen: 'available' | 'away' | null = null;
+
   setAvailable(available: boolean): void {
     if (!this.socket.send({ type: 'status', status: available ? 'available' : 'away' })) this.alert.textContent = t('desk.offline');
   }
@@ -112,9 +115,13 @@ export class Desk {
         this.deps.topBar.setStatus(m.status);
         this.alert.textContent = '';
         this.refreshCounts();
+        // The server starts every fresh connection away; after a dropped connection this
+        // page asks again for what the operator had chosen, so a blip costs no offers.
+        if (this.chosen === 'available' && m.status !== 'available') this.setAvailable(true);
         return;
       case 'status':
         this.deps.topBar.setStatus(m.status);
+        if (m.status !== 'offline') this.chosen = m.status;
         return;
       case 'offer':
         return this.offers.add(m);

@@ -14,8 +14,6 @@ import type { VisitorChats } from './visitor-chats.js';
  */
 export class OperatorDesk {
   private readonly awayTimers = new Map<OperatorId, TimerHandle>();
-  /** What an operator had chosen when their console dropped, restored if they return in time. */
-  private readonly chosenBeforeDrop = new Map<OperatorId, PresenceStatus>();
 
   constructor(
     private readonly ctx: RelayContext,
@@ -29,11 +27,10 @@ export class OperatorDesk {
     this.awayTimers.get(account.id)?.cancel();
     this.awayTimers.delete(account.id);
     const existing = await store.getPresence(account.id);
-    // A console that comes back within the grace (or a second tab) keeps what the operator
-    // had chosen; a fresh sign-in starts away, so nobody gets offers they did not ask for.
-    const status =
-      existing && existing.status !== 'offline' ? existing.status : (this.chosenBeforeDrop.get(account.id) ?? 'away');
-    this.chosenBeforeDrop.delete(account.id);
+    // A second console of a connected operator shares their status; otherwise a connection
+    // starts away, so nobody gets offers they did not ask for. A console whose connection
+    // dropped asks for its status again itself (operator-console/desk.ts).
+    const status = existing && existing.status !== 'offline' ? existing.status : 'away';
     const { id, name, lines, languages, topics, capacity } = account;
     const presence = await store.upsertPresence({ id, name, lines, languages, topics, capacity }, status, clock.now(), config.sessionMaxMs);
     peer.send({
@@ -103,7 +100,7 @@ export class OperatorDesk {
       return;
     }
     if (ticket.state !== 'active') {
-      peer.send({ type: 'error', code: 'ERR_NOT_CONNECTED', chat, seq });
+      peer.send({ type: 'error', code: ticket.state === 'ended' ? 'ERR_CHAT_ENDED' : 'ERR_NOT_CONNECTED', chat, seq });
       return;
     }
     const result = await this.ctx.store.appendMessage(chat, 'operator', { seq, data });
@@ -148,8 +145,6 @@ export class OperatorDesk {
   /** The operator's last console went away: no new offers; their chats wait for the grace. */
   async disconnected(operatorId: OperatorId): Promise<void> {
     const { store, clock, config } = this.ctx;
-    const before = await store.getPresence(operatorId);
-    if (before && before.status !== 'offline') this.chosenBeforeDrop.set(operatorId, before.status);
     await store.setPresenceStatus(operatorId, 'offline', config.sessionMaxMs);
     await this.withdrawOffers(operatorId);
     this.awayTimers.get(operatorId)?.cancel();
@@ -158,7 +153,6 @@ export class OperatorDesk {
       clock.after(config.reconnectGraceMs, () => {
         this.awayTimers.delete(operatorId);
         if (this.ctx.outbox.operatorConnected(operatorId)) return;
-        this.chosenBeforeDrop.delete(operatorId);
         void this.endAbandonedChats(operatorId).catch(() => undefined);
       }),
     );

@@ -99,8 +99,14 @@ export class VisitorChats {
 
   async message(peer: VisitorPeer, id: TicketId, seq: number, data: string): Promise<void> {
     const ticket = await this.ctx.store.getTicket(id);
+    if (ticket?.state === 'ended') {
+      // Refused by number, and the reason again in case the `ended` was missed.
+      peer.send({ type: 'error', code: 'ERR_CHAT_ENDED', seq });
+      peer.send({ type: 'ended', by: ticket.endedBy ?? 'system' });
+      return;
+    }
     if (!ticket || ticket.state !== 'active' || !ticket.operatorId) {
-      peer.send({ type: 'error', code: ticket?.state === 'ended' ? 'ERR_RESUME_FAILED' : 'ERR_NOT_CONNECTED', seq });
+      peer.send({ type: 'error', code: 'ERR_NOT_CONNECTED', seq });
       return;
     }
     const result = await this.ctx.store.appendMessage(id, 'visitor', { seq, data });

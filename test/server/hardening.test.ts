@@ -120,6 +120,19 @@ describe('Bad input gets a typed error and loses nothing', () => {
     expect(operator.socket.received.filter((m) => m.type === 'msg')).to.have.length(1);
   });
 
+  it('refuses a message to a chat that has ended by its number, and says the chat ended', async () => {
+    const { operator, visitor, chat } = await connectedChat(server, 'anna', { line: '1712', language: 'nl', topic: 'violence' });
+    operator.socket.send({ type: 'end', chat, wrapUp: 'information' });
+    await visitor.socket.next('ended');
+    const late = visitor.cipher.seal({ t: 'text', body: 'nog één ding' });
+    visitor.socket.send({ type: 'msg', ...late });
+    expect(await visitor.socket.next('error')).to.include({ code: 'ERR_CHAT_ENDED', seq: late.seq });
+    expect(await visitor.socket.next('ended')).to.include({ by: 'operator' });
+    const opLate = operator.ciphers.get(chat)!.seal({ t: 'text', body: 'te laat' });
+    operator.socket.send({ type: 'msg', chat, ...opLate });
+    expect(await operator.socket.next('error')).to.include({ code: 'ERR_CHAT_ENDED', chat, seq: opLate.seq });
+  });
+
   it('keeps an operator from writing into a chat that is not theirs', async () => {
     const operator = await operatorSocket(server, 'anna');
     await operator.next('welcome');
