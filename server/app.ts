@@ -108,8 +108,9 @@ export function createApp(deps: AppDeps): QuietlineApp {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
       const origin = req.headers.origin;
       const self = selfOrigin(req, config.trustProxyHops);
+      const addressKey = addresses.keyFor(requestAddress(req, config.trustProxyHops));
       try {
-        await upgrades.consume(addresses.keyFor(requestAddress(req, config.trustProxyHops)));
+        await upgrades.consume(addressKey);
       } catch {
         return refuse(socket, 'ERR_RATE_LIMITED');
       }
@@ -119,7 +120,7 @@ export function createApp(deps: AppDeps): QuietlineApp {
         }
         return wss.handleUpgrade(req, socket, head, (ws) => {
           watch(ws);
-          if (!tooOld(req, ws)) serveVisitor(ws, ctx, visitors, budget, frameObserver);
+          if (!tooOld(req, ws)) serveVisitor(ws, { ctx, chats: visitors, budget, observer: frameObserver, addressKey });
         });
       }
       if (path === PATHS.operatorSocket) {

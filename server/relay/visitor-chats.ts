@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ErrorCode } from '../../protocol/errors.js';
 import type { TicketId } from '../../protocol/ids.js';
 import type { EndedBy, VisitorToServer } from '../../protocol/visitor-messages.js';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { TimerHandle } from '../clock.js';
 import { isOpen } from '../routing/opening-hours.js';
 import { newTicket } from '../routing/new-ticket.js';
@@ -10,6 +11,9 @@ import type { LocalConnections, VisitorPeer } from './outbox.js';
 import type { RelayContext } from './relay-context.js';
 
 type RequestMessage = Extract<VisitorToServer, { type: 'request' }>;
+
+/** How many chats one address may start per ten minutes. */
+export const NEW_CHATS_PER_ADDRESS = 20;
 
 /** Ticket ids are 16 random bytes: 22 characters of base64url; the resume token appends a secret. */
 const TICKET_ID_CHARS = 22;
@@ -22,6 +26,11 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest();
  */
 export class VisitorChats {
   private readonly graceTimers = new Map<TicketId, TimerHandle>();
+  /**
+   * New chats per sender address (HMAC'd), so one sender cannot fill every queue with empty
+   * tickets. Loose on purpose: a shelter or a school may put many people behind one address.
+   */
+  private readonly newChats = new RateLimiterMemory({ points: NEW_CHATS_PER_ADDRESS, duration: 10 * 60 });
 
   constructor(
     private readonly ctx: RelayContext,
@@ -40,10 +49,17 @@ export class VisitorChats {
     return null;
   }
 
-  async request(peer: VisitorPeer, request: RequestMessage): Promise<TicketId | null> {
+  async request(peer: VisitorPeer, request: RequestMessage, addressKey: string): Promise<TicketId | null> {
     const refusal = this.refusal(request);
     if (refusal) {
       peer.fail(refusal);
+      return null;
+    }
+    try {
+      await this.newChats.consume(addressKey);
+    } catch {
+      this.ctx.logger.warn({ event: 'ticket.limited', line: request.line, code: 'ERR_RATE_LIMITED' }, 'too many new chats');
+      peer.send({ type: 'error', code: 'ERR_RATE_LIMITED' });
       return null;
     }
     const id = randomBytes(16).toString('base64url');

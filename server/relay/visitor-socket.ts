@@ -13,13 +13,16 @@ import { parseFrame, Peer, type FrameObserver } from './wire.js';
  * VisitorChats. Frames are handled one at a time, in order, so a chat's sequence numbers
  * reach the store in the order they were sent.
  */
-export function serveVisitor(
-  socket: WebSocket,
-  ctx: RelayContext,
-  chats: VisitorChats,
-  budget: MessageBudget,
-  observer: FrameObserver | undefined,
-): void {
+export interface VisitorSocketDeps {
+  ctx: RelayContext;
+  chats: VisitorChats;
+  budget: MessageBudget;
+  observer: FrameObserver | undefined;
+  /** HMAC of the connection address (never the address): limits new chats per sender. */
+  addressKey: string;
+}
+
+export function serveVisitor(socket: WebSocket, { ctx, chats, budget, observer, addressKey }: VisitorSocketDeps): void {
   const peer = new Peer<ServerToVisitor>(socket, 'visitor', observer);
   const budgetKey = budget.connectionKey();
   let ticket: TicketId | null = null;
@@ -30,7 +33,7 @@ export function serveVisitor(
       if (ticket) return peer.send({ type: 'error', code: 'ERR_ALREADY_REQUESTED' });
       ticket =
         message.type === 'request'
-          ? await chats.request(peer, message)
+          ? await chats.request(peer, message, addressKey)
           : await chats.resume(peer, message.token, message.received);
       return;
     }

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import WebSocket from 'ws';
 import { LIMITS } from '../../protocol/limits.js';
+import { NEW_CHATS_PER_ADDRESS } from '../../server/relay/visitor-chats.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { SocketClient, operatorSocket, signIn, visitorSocket } from '../support/socket-client.js';
 import { connectedChat, TestOperator, TestVisitor } from '../support/chat-parties.js';
@@ -77,6 +78,19 @@ describe('Bad input gets a typed error and loses nothing', () => {
     const answered = new Set([...acked, ...refused]);
     const unanswered = Array.from({ length: total }, (_, i) => i + 1).filter((seq) => !answered.has(seq));
     expect(unanswered.every((seq) => seq > Math.max(...answered))).to.equal(true);
+  });
+
+  it('limits how many chats one address may start, so nobody can fill the queues', async () => {
+    const codes: string[] = [];
+    for (let i = 0; i <= NEW_CHATS_PER_ADDRESS; i++) {
+      const socket = await visitorSocket(server);
+      socket.send({ type: 'request', line: '1712', language: 'nl', topic: 'violence', key: 'A'.repeat(43) });
+      const reply = await socket.first<{ type: string; code?: string }>(['queued', 'error']);
+      codes.push(reply.type === 'error' ? String(reply.code) : 'queued');
+      socket.close();
+    }
+    expect(codes.slice(0, NEW_CHATS_PER_ADDRESS).every((c) => c === 'queued')).to.equal(true);
+    expect(codes[NEW_CHATS_PER_ADDRESS]).to.equal('ERR_RATE_LIMITED');
   });
 
   it('refuses visitor sockets from origins not on the allow-list, before accepting them', async () => {

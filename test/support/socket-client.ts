@@ -10,7 +10,7 @@ type Message = { type: string; [key: string]: unknown };
  */
 export class SocketClient {
   readonly received: Message[] = [];
-  private readonly waiters: Array<{ type: string; resolve: (m: Message) => void; reject: (e: Error) => void }> = [];
+  private readonly waiters: Array<{ types: string[]; resolve: (m: Message) => void; reject: (e: Error) => void }> = [];
   private readonly consumed = new Set<Message>();
   closeCode: number | null = null;
   readonly closed: Promise<number>;
@@ -19,7 +19,7 @@ export class SocketClient {
     socket.on('message', (data) => {
       const message = JSON.parse(String(data)) as Message;
       this.received.push(message);
-      const i = this.waiters.findIndex((w) => w.type === message.type);
+      const i = this.waiters.findIndex((w) => w.types.includes(message.type));
       if (i >= 0) {
         this.consumed.add(message);
         this.waiters.splice(i, 1)[0]!.resolve(message);
@@ -28,7 +28,7 @@ export class SocketClient {
     this.closed = new Promise((resolve) =>
       socket.on('close', (code) => {
         this.closeCode = code;
-        for (const w of this.waiters.splice(0)) w.reject(new Error(`socket closed (${code}) while waiting for ${w.type}`));
+        for (const w of this.waiters.splice(0)) w.reject(new Error(`socket closed (${code}) while waiting for ${w.types.join(' or ')}`));
         resolve(code);
       }),
     );
@@ -50,13 +50,18 @@ export class SocketClient {
   }
 
   next<T extends object = Message>(type: string): Promise<T> {
-    const ready = this.received.find((m) => m.type === type && !this.consumed.has(m));
+    return this.first<T>([type]);
+  }
+
+  /** The first unread message of any of these types. */
+  first<T extends object = Message>(types: string[]): Promise<T> {
+    const ready = this.received.find((m) => types.includes(m.type) && !this.consumed.has(m));
     if (ready) {
       this.consumed.add(ready);
       return Promise.resolve(ready as unknown as T);
     }
-    if (this.closeCode !== null) return Promise.reject(new Error(`socket closed (${this.closeCode}) before ${type}`));
-    return new Promise((resolve, reject) => this.waiters.push({ type, resolve: resolve as (m: Message) => void, reject }));
+    if (this.closeCode !== null) return Promise.reject(new Error(`socket closed (${this.closeCode}) before ${types.join(' or ')}`));
+    return new Promise((resolve, reject) => this.waiters.push({ types, resolve: resolve as (m: Message) => void, reject }));
   }
 
   /** Whether a message of this type arrived that no next() has taken yet. */
