@@ -1,24 +1,8 @@
 import { expect } from 'chai';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { operatorSocket, visitorSocket } from '../support/socket-client.js';
-import { connectedChat, TestOperator, TestVisitor } from '../support/chat-parties.js';
-
-/** Every way a sentence could appear if someone encoded it on the way. */
-export function encodings(sentence: string): string[] {
-  const utf8 = Buffer.from(sentence, 'utf8');
-  return [
-    sentence,
-    JSON.stringify(sentence).slice(1, -1),
-    encodeURIComponent(sentence),
-    utf8.toString('base64'),
-    utf8.toString('base64url'),
-    utf8.toString('hex'),
-    Buffer.from(sentence, 'utf16le').toString('base64'),
-    // a distinctive fragment, in case a sentence is cut or padded differently
-    sentence.slice(8, 28),
-    Buffer.from(sentence.slice(8, 28)).toString('base64').slice(0, 24),
-  ];
-}
+import { connectedChat } from '../support/chat-parties.js';
+import { encodings } from '../support/encodings.js';
 
 describe('Privacy: the server never sees plaintext and logs no person (invariants 2 and 3)', () => {
   let server: TestServer;
