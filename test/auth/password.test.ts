@@ -70,10 +70,10 @@ describe('operator passwords', () => {
     expect(await verifyPassword(PASSWORD, parts.join('$'))).to.equal(false);
   });
 
-  // BUG (see report): parameters scrypt refuses (N not a power of two, N=0, r=0) pass
+  // Once a bug: parameters scrypt refuses (N not a power of two, N=0, r=0) pass
   // isPasswordHash — and so the operators file — but make verifyPassword reject with
   // ERR_CRYPTO_INVALID_SCRYPT_PARAMS instead of returning false.
-  it('refuses a well-formed hash with impossible parameters instead of throwing (fails: rejects)', async () => {
+  it('refuses a well-formed hash with impossible parameters instead of throwing', async () => {
     const [, , , , salt, hash] = stored.split('$');
     for (const bad of [`scrypt$1000$8$1$${salt}$${hash}`, `scrypt$0$8$1$${salt}$${hash}`, `scrypt$1024$0$1$${salt}$${hash}`]) {
       expect(await verifyPassword(PASSWORD, bad), bad).to.equal(false);

@@ -222,8 +222,8 @@ describe('readSettings', () => {
     });
   }
 
-  // Minor (see report): z.coerce.number() reads '' as 0, so `PORT=` silently listens on a random port.
-  it('stops on an empty PORT instead of listening on a random port (fails: PORT="" reads as 0)', () => {
+  // Once a bug: z.coerce.number() reads '' as 0, so `PORT=` silently listens on a random port.
+  it('stops on an empty PORT instead of listening on a random port', () => {
     expect(() => readSettings({ PORT: '' })).to.throw(ConfigError, /PORT/);
   });
 
@@ -262,10 +262,10 @@ describe('parseOrigins', () => {
     });
   }
 
-  // BUG (see report): new URL('localhost:8080').origin is the string "null", so a typo in
+  // Once a bug: new URL('localhost:8080').origin is the string "null", so a typo in
   // ALLOWED_ORIGINS lets visitor sockets with `Origin: null` (sandboxed frames, file: pages) in.
   for (const junk of ['localhost:8080', 'javascript:alert(1)', 'file:///tmp/x.html', 'mailto:ops@1712.be']) {
-    it(`stops on "${junk}", whose origin is opaque (fails: parsed as the origin "null")`, () => {
+    it(`stops on "${junk}", whose origin is opaque`, () => {
       expect(() => parseOrigins(junk)).to.throw(ConfigError, /ALLOWED_ORIGINS/);
     });
   }
