@@ -63,7 +63,7 @@ export class Desk {
       },
       { onOpen: () => (this.banner.hidden = true), onMessage: (m) => this.receive(m), onClose: (code) => this.dropped(code) },
     );
-    this.el = h('main', { class: 'desk' },
+    this.el = h('div', { class: 'desk' },
       h('h1', { class: 'sr-only', tabindex: -1 }, live(() => t('desk.title'))),
       this.banner,
       this.alert,

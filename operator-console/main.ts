@@ -20,7 +20,8 @@ const topBar = createTopBar({
   onAvailable: (available) => desk?.setAvailable(available),
   onSignOut: () => void leave(),
 });
-const content = h('div', { class: 'content' });
+// The main landmark holds whichever view is shown: sign-in, the desk, or a notice.
+const content = h('main', { class: 'content' });
 document.body.replaceChildren(topBar.el, content, announcer.el);
 
 window.addEventListener('beforeunload', (event) => {

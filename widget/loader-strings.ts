@@ -3,11 +3,13 @@
  * tiny and fetches nothing; the chat app in the iframe has the full translations.
  */
 export interface LoaderStrings {
+  /** The language these words are in, for the lang attribute (WCAG 3.1.2 Language of Parts). */
+  lang: string;
   launcher: string;
   frameTitle: string;
 }
 
-const STRINGS: Record<string, LoaderStrings> = {
+const STRINGS: Record<string, Omit<LoaderStrings, 'lang'>> = {
   en: { launcher: 'Chat with us', frameTitle: 'Chat with a counsellor' },
   nl: { launcher: 'Chat met ons', frameTitle: 'Chat met een hulpverlener' },
   fr: { launcher: 'Chattez avec nous', frameTitle: 'Chat avec un·e écoutant·e' },
@@ -16,5 +18,6 @@ const STRINGS: Record<string, LoaderStrings> = {
 
 export function loaderStrings(lang: string | null | undefined): LoaderStrings {
   const primary = (lang ?? '').toLowerCase().split('-')[0] ?? '';
-  return STRINGS[primary] ?? (STRINGS.en as LoaderStrings);
+  const found = STRINGS[primary];
+  return found ? { lang: primary, ...found } : { lang: 'en', ...(STRINGS.en as Omit<LoaderStrings, 'lang'>) };
 }

@@ -35,9 +35,16 @@ function start(script: HTMLScriptElement): void {
   });
 
   const label = () => loaderStrings(script.getAttribute('data-lang'));
+  // The host page may be in another language than ours: mark our words' language so a
+  // screen reader pronounces them right (WCAG 3.1.2).
   const relabel = () => {
-    launcher.textContent = label().launcher;
-    if (frame) frame.title = label().frameTitle;
+    const strings = label();
+    launcher.textContent = strings.launcher;
+    launcher.lang = strings.lang;
+    if (frame) {
+      frame.title = strings.frameTitle;
+      frame.lang = strings.lang;
+    }
   };
   relabel();
   // A host page may switch language (or line) after we ran, e.g. a single-page site.
@@ -65,6 +72,7 @@ function start(script: HTMLScriptElement): void {
     f.src = `${origin}/widget/#line=${encodeURIComponent(line)}&lang=${encodeURIComponent(lang)}`;
     f.id = 'quietline-frame';
     f.title = label().frameTitle;
+    f.lang = label().lang;
     f.referrerPolicy = 'no-referrer';
     Object.assign(f.style, {
       position: 'fixed', zIndex: String(Number(LAYER) + 1), border: '0', margin: '0',

@@ -27,7 +27,7 @@ export function startView(
   const topicError = h('p', { id: errorId, class: 'field-error', hidden: true }, t('start.chooseTopic'));
 
   const languageField = line.languages.length > 1
-    ? radioGroup('language', t('start.language'), line.languages.map((code) => ({ value: code, label: languageAutonym(code) })), current.language, (value) => {
+    ? radioGroup('language', t('start.language'), line.languages.map((code) => ({ value: code, label: languageAutonym(code), lang: code })), current.language, (value) => {
         current.language = value;
         handlers.onLanguage({ ...current });
       })
@@ -68,7 +68,8 @@ export function startView(
 function radioGroup(
   name: string,
   legend: string,
-  options: Array<{ value: string; label: string }>,
+  // lang: a label in another language than the page ("English" on a Dutch page), WCAG 3.1.2.
+  options: Array<{ value: string; label: string; lang?: string }>,
   selected: string | null,
   onChange: (value: string) => void,
   describedBy?: string,
@@ -79,7 +80,7 @@ function radioGroup(
       const id = uid(name);
       const input = h('input', { type: 'radio', id, name, value: option.value, checked: option.value === selected });
       input.addEventListener('change', () => onChange(option.value));
-      return h('div', { class: 'choice' }, input, h('label', { for: id }, option.label));
+      return h('div', { class: 'choice' }, input, h('label', { for: id, lang: option.lang }, option.label));
     }),
   );
 }
