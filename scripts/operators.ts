@@ -13,7 +13,13 @@
  */
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
-import { operatorAccountSchema, readOperatorsFile, writeOperatorsFile, type OperatorAccount } from '../server/auth/operators-file.js';
+import {
+  checkAccountsAgainstLines,
+  operatorAccountSchema,
+  readOperatorsFile,
+  writeOperatorsFile,
+  type OperatorAccount,
+} from '../server/auth/operators-file.js';
 import { hashPassword, MIN_PASSWORD_LENGTH } from '../server/auth/password.js';
 import { ConfigError, loadLinesConfig } from '../server/config/lines-config.js';
 
@@ -67,8 +73,7 @@ async function add(args: string[]): Promise<void> {
     topics: list(values.topics),
     capacity: Number(values.capacity),
   };
-  for (const line of draft.lines) if (!lines.lines.some((l) => l.id === line)) throw new UsageError(`unknown line "${line}"`);
-  for (const topic of draft.topics) if (!lines.topics.includes(topic)) throw new UsageError(`unknown topic "${topic}"`);
+  checkAccountsAgainstLines([draft], lines, 'add');
   // Check everything but the password first, so a typo costs no password prompt.
   const parsed = operatorAccountSchema.omit({ passwordHash: true }).safeParse(draft);
   if (!parsed.success) {

@@ -12,6 +12,7 @@ import { AddressKeyer } from './abuse/address-key.js';
 import { authenticate } from './auth/authenticate.js';
 import type { OperatorDirectory } from './auth/operators-file.js';
 import { requestAddress, selfOrigin } from './auth/request-address.js';
+import { SessionWatch } from './auth/session-watch.js';
 import { Sessions } from './auth/sessions.js';
 import type { Clock } from './clock.js';
 import type { AppConfig } from './config/app-config.js';
@@ -60,6 +61,7 @@ export function createApp(deps: AppDeps): QuietlineApp {
   const visitors = new VisitorChats(ctx, dispatcher, connections);
   const desk = new OperatorDesk(ctx, dispatcher, visitors);
   const sessions = new Sessions(store, clock, { idleMs: config.sessionIdleMs, absoluteMs: config.sessionMaxMs });
+  const sessionWatch = new SessionWatch(sessions, directory, clock);
   const addresses = new AddressKeyer(clock);
   const budget = new MessageBudget();
   const upgrades = new RateLimiterMemory({ points: 60, duration: 60 });
@@ -78,7 +80,7 @@ export function createApp(deps: AppDeps): QuietlineApp {
   let closing = false;
   app.get(PATHS.ready, (_req, res) => void (closing ? res.status(503).json({ status: 'closing' }) : res.json({ status: 'ready' })));
   app.use(PATHS.lines, linesRoute(config, clock));
-  app.use(PATHS.session, sessionRoute({ config, sessions, directory, addresses, logger }));
+  app.use(PATHS.session, sessionRoute({ config, sessions, directory, addresses, logger, signedOut: (token) => sessionWatch.ended(token) }));
   app.get('/', (_req, res) => res.redirect('/demo/'));
   app.use(express.static(config.publicDir, { etag: false, lastModified: false, index: 'index.html' }));
   app.use((_req, res) => sendError(res, 'ERR_NOT_FOUND'));
@@ -131,8 +133,11 @@ export function createApp(deps: AppDeps): QuietlineApp {
         return wss.handleUpgrade(req, socket, head, (ws) => {
           watch(ws);
           if (!tooOld(req, ws)) {
-            const stillSignedIn = async () => (await authenticate(sessions, directory, token)).ok;
-            serveOperator(ws, auth.account, stillSignedIn, { ctx, desk, connections, budget, observer: frameObserver });
+            const session = {
+              stillSignedIn: async () => (await authenticate(sessions, directory, token)).ok,
+              watch: (expire: () => void) => sessionWatch.add(token, expire),
+            };
+            serveOperator(ws, auth.account, session, { ctx, desk, connections, budget, observer: frameObserver });
           }
         });
       }
@@ -161,12 +166,14 @@ export function createApp(deps: AppDeps): QuietlineApp {
   heartbeat.unref();
 
   dispatcher.start();
+  sessionWatch.start();
 
   return {
     server,
     async close() {
       closing = true;
       clearInterval(heartbeat);
+      sessionWatch.stop();
       dispatcher.stop();
       visitors.stop();
       desk.stop();

@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.js';
 import { demoAccounts } from './auth/demo-accounts.js';
-import { fileDirectory, memoryDirectory, readOperatorsFile, type OperatorDirectory } from './auth/operators-file.js';
+import { checkAccountsAgainstLines, fileDirectory, memoryDirectory, readOperatorsFile, type OperatorDirectory } from './auth/operators-file.js';
 import { systemClock } from './clock.js';
 import { buildAppConfig } from './config/build-app-config.js';
 import { ConfigError, loadLinesConfig } from './config/lines-config.js';
 import { readSettings } from './config/settings.js';
+import { runMode } from './config/run-mode.js';
 import { createLogger } from './logging.js';
 import { MemoryStore } from './store/memory-store.js';
 
@@ -18,7 +19,13 @@ async function main(): Promise<void> {
   const publicDir = fileURLToPath(new URL('../dist/public/', import.meta.url));
   if (!existsSync(publicDir)) throw new ConfigError(`${publicDir}: missing; run \`npm run build\` first`);
 
-  const demo = !existsSync(settings.QUIETLINE_OPERATORS);
+  const demo =
+    runMode({
+      demo: settings.QUIETLINE_DEMO,
+      operatorsPathSet: process.env.QUIETLINE_OPERATORS !== undefined,
+      operatorsPath: settings.QUIETLINE_OPERATORS,
+      operatorsFileExists: existsSync(settings.QUIETLINE_OPERATORS),
+    }) === 'demo';
   let directory: OperatorDirectory;
   let demoPasswords: Map<string, string> | null = null;
   if (demo) {
@@ -26,7 +33,8 @@ async function main(): Promise<void> {
     directory = memoryDirectory(accounts);
     demoPasswords = passwords;
   } else {
-    await readOperatorsFile(settings.QUIETLINE_OPERATORS); // fail now, not at first sign-in
+    // Fail now, not at first sign-in: the file parses and names only known lines and topics.
+    checkAccountsAgainstLines(await readOperatorsFile(settings.QUIETLINE_OPERATORS), lines, settings.QUIETLINE_OPERATORS);
     directory = fileDirectory(settings.QUIETLINE_OPERATORS);
   }
   const config = buildAppConfig(
@@ -47,7 +55,7 @@ async function main(): Promise<void> {
 
   const out = [`\nQuietline is running (memory store${demo ? ', demo mode' : ''}).`, `  Visitor (demo host page): ${base}/demo/`, `  Operator console:         ${base}/console/`];
   if (demoPasswords) {
-    out.push('', `No operators file at ${settings.QUIETLINE_OPERATORS}: demo accounts, shown once, valid until restart:`);
+    out.push('', 'Demo accounts, shown once, valid until restart:');
     for (const [id, password] of demoPasswords) out.push(`  ${id.padEnd(16)} ${password}`);
     out.push('Opening hours are ignored in demo mode. Add real accounts with `npm run operators -- add …`.');
   }

@@ -1,9 +1,9 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { idSchema, languageSchema } from '../../protocol/ids.js';
 import type { OperatorId } from '../../protocol/ids.js';
-import { ConfigError } from '../config/lines-config.js';
+import { ConfigError, type LinesConfig } from '../config/lines-config.js';
 import { isPasswordHash } from './password.js';
 
 /** Operator accounts: who they are, what they handle, and a password hash — nothing else. */
@@ -34,9 +34,25 @@ export function memoryDirectory(accounts: readonly OperatorAccount[]): OperatorD
   return { find: async (id) => byId.get(id) };
 }
 
-/** Reads the file on each look-up, so `npm run operators` changes apply without a restart. */
+/**
+ * Looks the file up on each call, so `npm run operators` changes apply without a restart,
+ * but parses it again only when it changed (the command replaces it by renaming).
+ */
 export function fileDirectory(path: string): OperatorDirectory {
-  return { find: async (id) => (await readOperatorsFile(path)).find((a) => a.id === id) };
+  let cached: { version: string; accounts: OperatorAccount[] } | null = null;
+  return {
+    async find(id) {
+      let version = 'missing';
+      try {
+        const s = await stat(path);
+        version = `${s.ino}:${s.mtimeMs}:${s.size}`;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+      if (cached?.version !== version) cached = { version, accounts: await readOperatorsFile(path) };
+      return cached.accounts.find((a) => a.id === id);
+    },
+  };
 }
 
 export async function readOperatorsFile(path: string): Promise<OperatorAccount[]> {
@@ -59,6 +75,18 @@ export async function readOperatorsFile(path: string): Promise<OperatorAccount[]
     throw new ConfigError(`${path}: ${issue.path.join('.')}: ${issue.message}`);
   }
   return parsed.data.operators;
+}
+
+/** Every line and topic an account names must exist: a typo would route nothing to them. */
+export function checkAccountsAgainstLines(accounts: ReadonlyArray<Pick<OperatorAccount, 'lines' | 'topics'>>, lines: LinesConfig, source: string): void {
+  accounts.forEach((account, i) => {
+    account.lines.forEach((line, j) => {
+      if (!lines.lines.some((l) => l.id === line)) throw new ConfigError(`${source}: operators[${i}].lines[${j}]: unknown line "${line}"`);
+    });
+    account.topics.forEach((topic, j) => {
+      if (!lines.topics.includes(topic)) throw new ConfigError(`${source}: operators[${i}].topics[${j}]: unknown topic "${topic}"`);
+    });
+  });
 }
 
 /** Write atomically (temp file + rename), readable by the owner only. */

@@ -23,8 +23,11 @@ const settingsSchema = z.object({
   ALLOWED_ORIGINS: z.string().default(''),
   /** The lines file. */
   QUIETLINE_LINES: z.string().default('config/lines.json'),
-  /** The operators file written by `npm run operators`. Without it, start runs a demo. */
+  /** The operators file written by `npm run operators`. If named here it must exist. */
   QUIETLINE_OPERATORS: z.string().default('config/operators.json'),
+  /** 1: run the demo (in-memory demo accounts, hours ignored, plain-http cookie); 0: never.
+   *  Unset: the demo runs only when QUIETLINE_OPERATORS is unset and the default file absent. */
+  QUIETLINE_DEMO: flag.optional(),
   /** Seconds an offer waits for an operator's answer before it goes to the next operator. */
   OFFER_TIMEOUT_SECONDS: positiveInt.default(30),
   /** Seconds a dropped visitor or operator has to reconnect before the chat is ended and purged. */

@@ -30,10 +30,12 @@ interface SessionRouteDeps {
   directory: OperatorDirectory;
   addresses: AddressKeyer;
   logger: Logger;
+  /** Told when a session signs out, so its open consoles close at once. */
+  signedOut: (token: string) => void;
 }
 
 /** POST signs in, GET says who is signed in, DELETE signs out. */
-export function sessionRoute({ config, sessions, directory, addresses, logger }: SessionRouteDeps): Router {
+export function sessionRoute({ config, sessions, directory, addresses, logger, signedOut }: SessionRouteDeps): Router {
   const router = Router();
   // Guessing from one place is slowed per address and per address × account; guessing one
   // account from many places by a looser per-account limit, loose so that a stranger's
@@ -85,7 +87,9 @@ export function sessionRoute({ config, sessions, directory, addresses, logger }:
   });
 
   router.delete('/', async (req, res) => {
-    await sessions.destroy(sessionCookie(req));
+    const token = sessionCookie(req);
+    await sessions.destroy(token);
+    if (token) signedOut(token);
     res.setHeader('Set-Cookie', cookie('', 0));
     res.status(204).end();
   });

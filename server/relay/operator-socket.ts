@@ -22,14 +22,17 @@ export interface OperatorSocketDeps {
  * session, so a session that expired, signed out, or lost its account or password stops at
  * its next message.
  */
-export function serveOperator(
-  socket: WebSocket,
-  account: OperatorAccount,
-  stillSignedIn: () => Promise<boolean>,
-  deps: OperatorSocketDeps,
-): void {
+/** The session a console socket runs under. */
+export interface ConsoleSession {
+  stillSignedIn(): Promise<boolean>;
+  /** Have `expire` called when the session ends while the socket is quiet; returns an unwatch. */
+  watch(expire: () => void): () => void;
+}
+
+export function serveOperator(socket: WebSocket, account: OperatorAccount, session: ConsoleSession, deps: OperatorSocketDeps): void {
   const { ctx, desk, connections, budget, observer } = deps;
   const peer = new Peer<ServerToOperator>(socket, 'operator', observer);
+  const unwatch = session.watch(() => peer.fail('ERR_SESSION_EXPIRED'));
   const budgetKey = budget.connectionKey();
   const me = account.id;
   connections.attachOperator(me, peer);
@@ -59,8 +62,8 @@ export function serveOperator(
     queue = queue.then(async () => {
       try {
         observer?.('in', 'operator', isBinary ? '<binary>' : raw.toString());
-        if (!(await stillSignedIn())) return peer.fail('ERR_SESSION_EXPIRED');
         const parsed = parseFrame(raw, isBinary, operatorToServerSchema);
+        // The budget first: a flood must not cost a session look-up per frame.
         const verdict = await budget.spend(budgetKey);
         if (verdict !== 'ok') {
           const about = parsed.ok && parsed.message.type === 'msg' ? { chat: parsed.message.chat, seq: parsed.message.seq } : {};
@@ -68,6 +71,7 @@ export function serveOperator(
           if (verdict === 'disconnect') peer.close(CLOSE_CODES.rateLimited, 'ERR_RATE_LIMITED');
           return;
         }
+        if (!(await session.stillSignedIn())) return peer.fail('ERR_SESSION_EXPIRED');
         if (!parsed.ok) return peer.send({ type: 'error', code: parsed.code });
         await handle(parsed.message);
       } catch (error) {
@@ -78,6 +82,7 @@ export function serveOperator(
   });
 
   socket.on('close', () => {
+    unwatch();
     budget.forget(budgetKey);
     void queue.then(async () => {
       if (connections.detachOperator(me, peer)) await desk.disconnected(me).catch(() => undefined);

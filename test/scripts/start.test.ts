@@ -25,7 +25,7 @@ describe('Starting Quietline (server/main.ts)', () => {
 
   it('runs a demo without an operators file: prints where to go and demo accounts that can sign in', async () => {
     const child = spawn(tsx, ['server/main.ts'], {
-      env: { ...process.env, PORT: '0', QUIETLINE_OPERATORS: join(dir, 'none.json'), LOG_LEVEL: 'silent' },
+      env: { ...process.env, PORT: '0', QUIETLINE_DEMO: '1', QUIETLINE_OPERATORS: join(dir, 'none.json'), LOG_LEVEL: 'silent' },
     });
     try {
       const out = await banner(child);
@@ -43,6 +43,16 @@ describe('Starting Quietline (server/main.ts)', () => {
     } finally {
       child.kill('SIGTERM');
     }
+  });
+
+  it('stops, naming QUIETLINE_OPERATORS, when the operators file it names is missing, instead of running the demo', () => {
+    const result = spawnSync(tsx, ['server/main.ts'], {
+      encoding: 'utf8',
+      env: { ...process.env, PORT: '0', QUIETLINE_OPERATORS: join(dir, 'typo.json') },
+    });
+    expect(result.status).to.equal(1);
+    expect(result.stderr).to.include('QUIETLINE_OPERATORS');
+    expect(result.stdout).to.not.include('demo');
   });
 
   it('stops with a message naming the bad key when the lines config is wrong', () => {
