@@ -45,6 +45,7 @@ export class Dispatcher {
 
   /** Ask for a run; resolves when a run that started after this call has finished. */
   schedule(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     if (this.running) {
       this.again = true;
       return this.running;

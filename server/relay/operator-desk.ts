@@ -14,6 +14,7 @@ import type { VisitorChats } from './visitor-chats.js';
  */
 export class OperatorDesk {
   private readonly awayTimers = new Map<OperatorId, TimerHandle>();
+  private stopped = false;
 
   constructor(
     private readonly ctx: RelayContext,
@@ -144,6 +145,7 @@ export class OperatorDesk {
 
   /** The operator's last console went away: no new offers; their chats wait for the grace. */
   async disconnected(operatorId: OperatorId): Promise<void> {
+    if (this.stopped) return; // a closing node: the operator reconnects elsewhere
     const { store, clock, config } = this.ctx;
     await store.setPresenceStatus(operatorId, 'offline', config.sessionMaxMs);
     await this.withdrawOffers(operatorId);
@@ -161,6 +163,7 @@ export class OperatorDesk {
   }
 
   stop(): void {
+    this.stopped = true;
     for (const timer of this.awayTimers.values()) timer.cancel();
     this.awayTimers.clear();
   }

@@ -3,6 +3,7 @@ import type { ErrorCode } from '../../protocol/errors.js';
 import type { TicketId } from '../../protocol/ids.js';
 import type { EndedBy, VisitorToServer } from '../../protocol/visitor-messages.js';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { CLOSE_CODES } from '../../protocol/close-codes.js';
 import type { TimerHandle } from '../clock.js';
 import { isOpen } from '../routing/opening-hours.js';
 import { newTicket } from '../routing/new-ticket.js';
@@ -12,8 +13,10 @@ import type { RelayContext } from './relay-context.js';
 
 type RequestMessage = Extract<VisitorToServer, { type: 'request' }>;
 
-/** How many chats one address may start per ten minutes. */
+/** How many chats one address may start per ten minutes ... */
 export const NEW_CHATS_PER_ADDRESS = 20;
+/** ... and hold open at once (waiting or talking). */
+export const OPEN_CHATS_PER_ADDRESS = 5;
 
 /** Ticket ids are 16 random bytes: 22 characters of base64url; the resume token appends a secret. */
 const TICKET_ID_CHARS = 22;
@@ -21,16 +24,20 @@ const TICKET_ID_CHARS = 22;
 const sha256 = (value: string) => createHash('sha256').update(value).digest();
 
 /**
- * The visitor's side of a chat: asking, waiting, talking, leaving, coming back. Holds no
- * state of its own beyond timers; tickets and messages live in the store.
+ * The visitor's side of a chat: asking, waiting, talking, leaving, coming back. Tickets and
+ * messages live in the store; this node keeps only its timers and the new-chat limiter.
  */
 export class VisitorChats {
   private readonly graceTimers = new Map<TicketId, TimerHandle>();
+  private stopped = false;
   /**
    * New chats per sender address (HMAC'd), so one sender cannot fill every queue with empty
    * tickets. Loose on purpose: a shelter or a school may put many people behind one address.
    */
   private readonly newChats = new RateLimiterMemory({ points: NEW_CHATS_PER_ADDRESS, duration: 10 * 60 });
+  /** Open chats per sender (HMAC'd address), and the reverse, to forget them when they end. */
+  private readonly openBySender = new Map<string, Set<TicketId>>();
+  private readonly senderOf = new Map<TicketId, string>();
 
   constructor(
     private readonly ctx: RelayContext,
@@ -49,18 +56,23 @@ export class VisitorChats {
     return null;
   }
 
-  async request(peer: VisitorPeer, request: RequestMessage, addressKey: string): Promise<TicketId | null> {
+  /**
+   * Queue a new chat. `bind` learns the ticket as soon as it exists, before anything else
+   * can fail, so a socket that errors or drops later still leads to the grace and the purge.
+   */
+  async request(peer: VisitorPeer, request: RequestMessage, addressKey: string, bind: (id: TicketId) => void): Promise<void> {
     const refusal = this.refusal(request);
     if (refusal) {
       peer.fail(refusal);
-      return null;
+      return;
     }
     try {
+      if ((this.openBySender.get(addressKey)?.size ?? 0) >= OPEN_CHATS_PER_ADDRESS) throw new Error('too many open');
       await this.newChats.consume(addressKey);
     } catch {
       this.ctx.logger.warn({ event: 'ticket.limited', line: request.line, code: 'ERR_RATE_LIMITED' }, 'too many new chats');
       peer.send({ type: 'error', code: 'ERR_RATE_LIMITED' });
-      return null;
+      return;
     }
     const id = randomBytes(16).toString('base64url');
     const secret = randomBytes(32).toString('base64url');
@@ -77,32 +89,35 @@ export class VisitorChats {
     );
     await this.ctx.store.createTicket(ticket, this.ctx.config.chatMaxMs);
     this.connections.attachVisitor(id, peer);
+    bind(id);
+    this.openBySender.set(addressKey, (this.openBySender.get(addressKey) ?? new Set()).add(id));
+    this.senderOf.set(id, addressKey);
     const { position, estimate } = await this.dispatcher.standing(id);
     peer.send({ type: 'queued', chat: id, token: id + secret, position, estimate });
     this.ctx.logger.info({ event: 'ticket.created', ticket: id, line: ticket.line, language: ticket.language, topic: ticket.topic }, 'ticket created');
     await this.dispatcher.schedule();
-    return id;
   }
 
-  /** Come back with a token: returns the ticket id, or null after telling the peer why not. */
-  async resume(peer: VisitorPeer, token: string, received: number): Promise<TicketId | null> {
+  /** Come back with a token; on a bad token the peer is told why and closed. */
+  async resume(peer: VisitorPeer, token: string, received: number, bind: (id: TicketId) => void): Promise<void> {
     const id = token.slice(0, TICKET_ID_CHARS);
     const ticket = token.length > TICKET_ID_CHARS ? await this.ctx.store.getTicket(id) : undefined;
     const presented = sha256(token.slice(TICKET_ID_CHARS));
     const expected = ticket ? Buffer.from(ticket.tokenHash, 'base64url') : Buffer.alloc(presented.length);
     if (!ticket || !timingSafeEqual(presented, expected)) {
       peer.fail('ERR_RESUME_FAILED');
-      return null;
+      return;
     }
     this.graceTimers.get(id)?.cancel();
     this.graceTimers.delete(id);
     const replaced = this.connections.attachVisitor(id, peer);
-    replaced?.close(4006, 'replaced');
+    bind(id);
+    replaced?.close(CLOSE_CODES.replaced, 'replaced');
     peer.send({ type: 'resumed', chat: id });
     this.ctx.logger.info({ event: 'visitor.resumed', ticket: id, status: ticket.state }, 'visitor resumed');
     if (ticket.state === 'ended') {
       peer.send({ type: 'ended', by: ticket.endedBy ?? 'system' });
-      return id;
+      return;
     }
     if (ticket.state === 'active' && ticket.operatorKey) {
       peer.send({ type: 'connected', key: ticket.operatorKey, operator: ticket.operatorName ?? '' });
@@ -110,7 +125,6 @@ export class VisitorChats {
     }
     this.dispatcher.forget(id);
     await this.dispatcher.schedule();
-    return id;
   }
 
   async message(peer: VisitorPeer, id: TicketId, seq: number, data: string): Promise<void> {
@@ -147,12 +161,13 @@ export class VisitorChats {
     peer.send({ type: 'ended', by: 'visitor' });
     if (quick) await this.ctx.store.deleteTicket(id);
     this.connections.detachVisitor(id, peer);
-    peer.close(1000, 'ended');
+    peer.close(CLOSE_CODES.normal, 'ended');
   }
 
   /** The socket went away without leaving: keep the chat for the reconnect grace, then purge. */
   disconnected(peer: VisitorPeer, id: TicketId): void {
-    if (!this.connections.detachVisitor(id, peer)) return;
+    // A closing node tells its visitors to go elsewhere; their chats are not its to end.
+    if (!this.connections.detachVisitor(id, peer) || this.stopped) return;
     this.graceTimers.get(id)?.cancel();
     this.graceTimers.set(
       id,
@@ -172,6 +187,7 @@ export class VisitorChats {
    */
   async end(id: TicketId, by: EndedBy): Promise<void> {
     const { store, clock, config, outbox, logger } = this.ctx;
+    this.forgetSender(id);
     const before = await store.endTicket(id, by, clock.now(), config.reconnectGraceMs);
     if (!before) return;
     this.dispatcher.cancelOffer(id);
@@ -184,7 +200,17 @@ export class VisitorChats {
     await this.dispatcher.schedule();
   }
 
+  private forgetSender(id: TicketId): void {
+    const sender = this.senderOf.get(id);
+    if (sender === undefined) return;
+    this.senderOf.delete(id);
+    const open = this.openBySender.get(sender);
+    open?.delete(id);
+    if (open?.size === 0) this.openBySender.delete(sender);
+  }
+
   stop(): void {
+    this.stopped = true;
     for (const timer of this.graceTimers.values()) timer.cancel();
     this.graceTimers.clear();
   }

@@ -31,11 +31,10 @@ export function serveVisitor(socket: WebSocket, { ctx, chats, budget, observer, 
   const handle = async (message: VisitorToServer): Promise<void> => {
     if (message.type === 'request' || message.type === 'resume') {
       if (ticket) return peer.send({ type: 'error', code: 'ERR_ALREADY_REQUESTED' });
-      ticket =
-        message.type === 'request'
-          ? await chats.request(peer, message, addressKey)
-          : await chats.resume(peer, message.token, message.received);
-      return;
+      const bind = (id: TicketId) => void (ticket = id);
+      return message.type === 'request'
+        ? chats.request(peer, message, addressKey, bind)
+        : chats.resume(peer, message.token, message.received, bind);
     }
     if (!ticket) {
       return peer.send({ type: 'error', code: 'ERR_NOT_REQUESTED', ...(message.type === 'msg' ? { seq: message.seq } : {}) });

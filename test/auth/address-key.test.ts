@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { AddressKeyer } from '../../server/abuse/address-key.js';
+import { AddressKeyer, addressBucket } from '../../server/abuse/address-key.js';
 import { ManualClock } from '../../server/clock.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -60,5 +60,26 @@ describe('AddressKeyer', () => {
 
   it('keys a missing address like any other, without throwing', () => {
     expect(keyer.keyFor(undefined)).to.match(/^[A-Za-z0-9_-]{22}$/);
+  });
+});
+
+describe('addressBucket (what one sender controls)', () => {
+  it('keeps an IPv4 address whole, also when mapped into IPv6', () => {
+    expect(addressBucket('203.0.113.7')).to.equal('203.0.113.7');
+    expect(addressBucket('::ffff:203.0.113.7')).to.equal('203.0.113.7');
+  });
+
+  it('reduces an IPv6 address to its /64, however it is written', () => {
+    expect(addressBucket('2001:db8:1:2:aaaa:bbbb:cccc:dddd')).to.equal('2001:db8:1:2::/64');
+    expect(addressBucket('2001:0db8:0001:0002::1')).to.equal('2001:db8:1:2::/64');
+    expect(addressBucket('2001:db8::1')).to.equal('2001:db8:0:0::/64');
+    expect(addressBucket('::1')).to.equal('0:0:0:0::/64');
+    expect(addressBucket('fe80::1%eth0')).to.equal('fe80:0:0:0::/64');
+  });
+
+  it('gives every address of one /64 the same limit key', async () => {
+    const keyer = new AddressKeyer(new ManualClock());
+    expect(keyer.keyFor('2001:db8:1:2::1')).to.equal(keyer.keyFor('2001:db8:1:2:ffff::9'));
+    expect(keyer.keyFor('2001:db8:1:2::1')).to.not.equal(keyer.keyFor('2001:db8:1:3::1'));
   });
 });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import WebSocket from 'ws';
 import { LIMITS } from '../../protocol/limits.js';
-import { NEW_CHATS_PER_ADDRESS } from '../../server/relay/visitor-chats.js';
+import { NEW_CHATS_PER_ADDRESS, OPEN_CHATS_PER_ADDRESS } from '../../server/relay/visitor-chats.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { SocketClient, operatorSocket, signIn, visitorSocket } from '../support/socket-client.js';
 import { connectedChat, TestOperator, TestVisitor } from '../support/chat-parties.js';
@@ -87,10 +87,30 @@ describe('Bad input gets a typed error and loses nothing', () => {
       socket.send({ type: 'request', line: '1712', language: 'nl', topic: 'violence', key: 'A'.repeat(43) });
       const reply = await socket.first<{ type: string; code?: string }>(['queued', 'error']);
       codes.push(reply.type === 'error' ? String(reply.code) : 'queued');
-      socket.close();
+      if (reply.type === 'queued') socket.send({ type: 'end', quick: false });
+      else socket.close();
+      await socket.closed;
     }
     expect(codes.slice(0, NEW_CHATS_PER_ADDRESS).every((c) => c === 'queued')).to.equal(true);
     expect(codes[NEW_CHATS_PER_ADDRESS]).to.equal('ERR_RATE_LIMITED');
+  });
+
+  it('limits how many chats one address may hold open at once, and frees a place when one ends', async () => {
+    const open: SocketClient[] = [];
+    const request = async () => {
+      const socket = await visitorSocket(server);
+      socket.send({ type: 'request', line: '1712', language: 'nl', topic: 'violence', key: 'A'.repeat(43) });
+      return { socket, reply: await socket.first<{ type: string; code?: string }>(['queued', 'error']) };
+    };
+    for (let i = 0; i < OPEN_CHATS_PER_ADDRESS; i++) {
+      const { socket, reply } = await request();
+      expect(reply.type).to.equal('queued');
+      open.push(socket);
+    }
+    expect((await request()).reply).to.include({ type: 'error', code: 'ERR_RATE_LIMITED' });
+    open[0]!.send({ type: 'end', quick: true });
+    await open[0]!.closed;
+    expect((await request()).reply.type).to.equal('queued');
   });
 
   it('refuses visitor sockets from origins not on the allow-list, before accepting them', async () => {
