@@ -39,7 +39,9 @@ export function sessionRoute({ config, sessions, directory, addresses, logger, s
   const router = Router();
   // Guessing from one place is slowed per address and per address × account; guessing one
   // account from many places by a looser per-account limit, loose so that a stranger's
-  // wrong guesses cannot easily lock an operator out of their shift.
+  // wrong guesses cannot easily lock an operator out of their shift. Only failures count:
+  // each attempt reserves a point up front (so parallel guesses cannot slip through) and a
+  // success gives it back, so a team behind one address can sign in as often as it needs.
   const byAddress = new RateLimiterMemory({ points: 30, duration: 15 * 60 });
   const byAddressAndAccount = new RateLimiterMemory({ points: 8, duration: 15 * 60 });
   const byAccount = new RateLimiterMemory({ points: 100, duration: 60 * 60 });
@@ -73,7 +75,7 @@ export function sessionRoute({ config, sessions, directory, addresses, logger, s
       logger.info({ event: 'signin.failed', code: 'ERR_SIGNIN_FAILED' }, 'sign-in failed');
       return sendError(res, 'ERR_SIGNIN_FAILED');
     }
-    await byAddressAndAccount.delete(`${address}:${id}`);
+    await Promise.all([byAddress.reward(address, 1), byAccount.reward(id, 1), byAddressAndAccount.delete(`${address}:${id}`)]);
     const token = await sessions.create(account.id, account.passwordHash);
     res.setHeader('Set-Cookie', cookie(token));
     logger.info({ event: 'signin.ok', operator: account.id }, 'signed in');
