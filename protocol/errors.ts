@@ -41,6 +41,7 @@ export const ERRORS = {
   ERR_NOT_REQUESTED: { status: 409, message: 'Request a chat first.' },
   ERR_NOT_CONNECTED: { status: 409, message: 'No one is connected to this chat yet.' },
   ERR_CHAT_ENDED: { status: 409, message: 'This chat has ended.' },
+  ERR_CHAT_TOO_LONG: { status: 413, message: 'This chat has become too long to continue. Please start a new chat.' },
   ERR_NOT_IN_CHAT: { status: 403, message: 'This chat is not yours.' },
   ERR_OFFER_GONE: { status: 409, message: 'This offer has expired or was taken.' },
   ERR_AT_CAPACITY: { status: 409, message: 'You are already handling as many chats as you can.' },

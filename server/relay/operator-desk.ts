@@ -105,8 +105,8 @@ export class OperatorDesk {
       return;
     }
     const result = await this.ctx.store.appendMessage(chat, 'operator', { seq, data });
-    if (result === 'gap') {
-      peer.send({ type: 'error', code: 'ERR_BAD_SEQUENCE', chat, seq });
+    if (result === 'gap' || result === 'full') {
+      peer.send({ type: 'error', code: result === 'gap' ? 'ERR_BAD_SEQUENCE' : 'ERR_CHAT_TOO_LONG', chat, seq });
       return;
     }
     if (result === 'stored') this.ctx.outbox.toVisitor(chat, { type: 'msg', seq, data });

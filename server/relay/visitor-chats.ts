@@ -140,8 +140,8 @@ export class VisitorChats {
       return;
     }
     const result = await this.ctx.store.appendMessage(id, 'visitor', { seq, data });
-    if (result === 'gap') {
-      peer.send({ type: 'error', code: 'ERR_BAD_SEQUENCE', seq });
+    if (result === 'gap' || result === 'full') {
+      peer.send({ type: 'error', code: result === 'gap' ? 'ERR_BAD_SEQUENCE' : 'ERR_CHAT_TOO_LONG', seq });
       return;
     }
     if (result === 'stored') this.ctx.outbox.toOperator(ticket.operatorId, { type: 'msg', chat: id, seq, data });

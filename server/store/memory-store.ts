@@ -6,6 +6,8 @@ import { TtlMap } from './ttl-map.js';
 import {
   HANDLE_TIME_SAMPLES,
   HANDLE_TIME_TTL_MS,
+  MAX_BUFFERED_BYTES,
+  MAX_BUFFERED_MESSAGES,
   type AcceptResult,
   type AppendResult,
   type OperatorSession,
@@ -130,6 +132,8 @@ export class MemoryStore implements Store {
     const last = list.length; // seqs are 1..n, so the count is the last seq
     if (message.seq <= last) return 'duplicate';
     if (message.seq !== last + 1) return 'gap';
+    const bytes = list.reduce((sum, m) => sum + m.data.length, 0);
+    if (list.length >= MAX_BUFFERED_MESSAGES || bytes + message.data.length > MAX_BUFFERED_BYTES) return 'full';
     list.push({ ...message });
     return 'stored';
   }

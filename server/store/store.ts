@@ -19,7 +19,8 @@ export interface SealedMessage {
   data: string;
 }
 
-export type AppendResult = 'stored' | 'duplicate' | 'gap';
+/** 'full': the chat holds MAX_BUFFERED_* already in that direction; nothing was stored. */
+export type AppendResult = 'stored' | 'duplicate' | 'gap' | 'full';
 
 export type AcceptResult =
   | { ok: true; ticket: Ticket }
@@ -84,6 +85,13 @@ export interface Store {
   recordHandleTime(line: LineId, seconds: number): Promise<void>;
   recentHandleTimes(line: LineId): Promise<number[]>;
 }
+
+/**
+ * What one direction of one chat may buffer. Real chats stay far below (a long one has a few
+ * hundred messages); the cap keeps one abusive chat from growing a node's memory without end.
+ */
+export const MAX_BUFFERED_MESSAGES = 1000;
+export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 /** How many recent handle times per line feed the estimate. */
 export const HANDLE_TIME_SAMPLES = 50;

@@ -4,6 +4,8 @@ import type { PresenceStatus, Ticket } from '../../server/routing/types.js';
 import {
   HANDLE_TIME_SAMPLES,
   HANDLE_TIME_TTL_MS,
+  MAX_BUFFERED_BYTES,
+  MAX_BUFFERED_MESSAGES,
   type OperatorSession,
   type PresenceProfile,
   type Store,
@@ -507,6 +509,23 @@ export function storeContract(name: string, make: (clock: ManualClock) => Promis
     describe('messages', () => {
       beforeEach(async () => {
         await store.createTicket(ticket('t1'), TICKET_TTL);
+      });
+
+      it('[ST86] refuses a message past MAX_BUFFERED_MESSAGES in one direction, storing nothing, and leaves the other direction alone', async () => {
+        for (let seq = 1; seq <= MAX_BUFFERED_MESSAGES; seq++) {
+          expect(await store.appendMessage('t1', 'visitor', { seq, data: 'x' })).to.equal('stored');
+        }
+        expect(await store.appendMessage('t1', 'visitor', { seq: MAX_BUFFERED_MESSAGES + 1, data: 'x' })).to.equal('full');
+        expect(await store.messagesAfter('t1', 'visitor', MAX_BUFFERED_MESSAGES)).to.deep.equal([]);
+        expect(await store.appendMessage('t1', 'visitor', { seq: 1, data: 'x' })).to.equal('duplicate');
+        expect(await store.appendMessage('t1', 'operator', { seq: 1, data: 'x' })).to.equal('stored');
+      });
+
+      it('[ST87] refuses a message that would take one direction past MAX_BUFFERED_BYTES', async () => {
+        const big = 'A'.repeat(16 * 1024);
+        const fit = Math.floor(MAX_BUFFERED_BYTES / big.length);
+        for (let seq = 1; seq <= fit; seq++) expect(await store.appendMessage('t1', 'operator', { seq, data: big })).to.equal('stored');
+        expect(await store.appendMessage('t1', 'operator', { seq: fit + 1, data: big })).to.equal('full');
       });
 
       it('[ST49] stores messages numbered 1, 2, 3 … and returns those after a seq', async () => {
