@@ -115,6 +115,10 @@ export class Desk {
         this.deps.topBar.setStatus(m.status);
         this.alert.textContent = '';
         this.refreshCounts();
+        // Chats that ended while this console was away get no `ended` of their own.
+        for (const chat of [...this.chats.keys()]) {
+          if (!m.chats.includes(chat)) this.ended({ type: 'ended', chat, by: 'system' });
+        }
         // The server starts every fresh connection away; after a dropped connection this
         // page asks again for what the operator had chosen, so a blip costs no offers.
         if (this.chosen === 'available' && m.status !== 'available') this.setAvailable(true);

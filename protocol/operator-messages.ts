@@ -61,6 +61,9 @@ export const serverToOperatorSchema = z.discriminatedUnion('type', [
     status: z.enum(['available', 'away', 'offline']),
     /** Wrap-up category ids the operator must choose from when ending a chat. */
     wrapUps: z.array(idSchema),
+    /** The chats this operator still holds; `assigned` for each follows. A console drops
+     *  any other chat it shows: it ended while the console was away. */
+    chats: z.array(idSchema),
   }),
   z.strictObject({ type: z.literal('status'), status: z.enum(['available', 'away', 'offline']) }),
   z.strictObject({

@@ -2,7 +2,7 @@ import type { OperatorId, TicketId } from '../../protocol/ids.js';
 import type { TimerHandle } from '../clock.js';
 import type { OperatorAccount } from '../auth/operators-file.js';
 import type { ServerToOperator } from '../../protocol/operator-messages.js';
-import type { OperatorPresence, PresenceStatus, Ticket } from '../routing/types.js';
+import type { PresenceStatus, Ticket } from '../routing/types.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { OperatorPeer } from './outbox.js';
 import type { RelayContext } from './relay-context.js';
@@ -34,6 +34,9 @@ export class OperatorDesk {
     const status = existing && existing.status !== 'offline' ? existing.status : 'away';
     const { id, name, lines, languages, topics, capacity } = account;
     const presence = await store.upsertPresence({ id, name, lines, languages, topics, capacity }, status, clock.now(), config.sessionMaxMs);
+    const held = (await Promise.all(presence.active.map((chat) => store.getTicket(chat)))).filter(
+      (t): t is Ticket => t?.state === 'active',
+    );
     peer.send({
       type: 'welcome',
       operator: {
@@ -47,8 +50,9 @@ export class OperatorDesk {
       },
       status: presence.status,
       wrapUps: config.lines.wrapUps,
+      chats: held.map((t) => t.id),
     });
-    await this.resendChats(peer, presence);
+    await this.resendChats(peer, held);
     this.ctx.logger.info({ event: 'operator.connected', operator: account.id, status: presence.status }, 'operator connected');
     await this.dispatcher.schedule();
   }
@@ -185,13 +189,11 @@ export class OperatorDesk {
     }
   }
 
-  private async resendChats(peer: OperatorPeer, presence: OperatorPresence): Promise<void> {
-    for (const chat of presence.active) {
-      const t = await this.ctx.store.getTicket(chat);
-      if (!t || t.state !== 'active') continue;
+  private async resendChats(peer: OperatorPeer, held: readonly Ticket[]): Promise<void> {
+    for (const t of held) {
       peer.send(assignedMessage(t));
       // The console drops what it already has (the cipher refuses old sequence numbers).
-      for (const m of await this.ctx.store.messagesAfter(chat, 'visitor', 0)) peer.send({ type: 'msg', chat, ...m });
+      for (const m of await this.ctx.store.messagesAfter(t.id, 'visitor', 0)) peer.send({ type: 'msg', chat: t.id, ...m });
     }
   }
 }

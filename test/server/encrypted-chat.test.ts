@@ -56,6 +56,24 @@ describe('An encrypted chat through the real server', () => {
     expect(again.received.filter((m) => m.type === 'msg')).to.have.length(1);
   });
 
+  it('tells a reconnecting console which chats it still holds, resending them, and not the ones that ended meanwhile', async () => {
+    const first = await connectedChat(server, 'anna', { line: '1712', language: 'nl', topic: 'violence' });
+    const other = await TestVisitor.request(await visitorSocket(server), '1712', 'nl', 'abuse');
+    const second = await first.operator.acceptNextOffer();
+    await other.connected();
+    await other.say('Ben je daar nog?');
+    first.operator.socket.close();
+    await first.operator.socket.closed;
+    first.visitor.socket.send({ type: 'end', quick: false });
+    await first.visitor.socket.next('ended');
+
+    const again = await operatorSocket(server, 'anna');
+    expect(await again.next('welcome')).to.deep.include({ chats: [second] });
+    expect(await again.next('assigned')).to.include({ chat: second });
+    expect(await again.next('msg')).to.include({ chat: second, seq: 1 });
+    expect(again.received.filter((m) => m.type === 'assigned')).to.have.length(1);
+  });
+
   it('refuses a resume with a wrong token', async () => {
     const visitor = await TestVisitor.request(await visitorSocket(server), '1712', 'nl', 'violence');
     const forged = visitor.token.slice(0, 22) + 'A'.repeat(visitor.token.length - 22);
