@@ -10,8 +10,6 @@ export const LOG_FIELDS = new Set([
   'ticket',
   'operator',
   'line',
-  'language',
-  'topic',
   'code',
   'status',
   'reason',

@@ -5,7 +5,7 @@ import type { ServerToOperator } from '../../protocol/operator-messages.js';
 import type { PresenceStatus, Ticket } from '../routing/types.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { OperatorPeer } from './outbox.js';
-import type { RelayContext } from './relay-context.js';
+import { countChat, type RelayContext } from './relay-context.js';
 import type { VisitorChats } from './visitor-chats.js';
 
 /**
@@ -87,6 +87,7 @@ export class OperatorDesk {
     outbox.toOperator(operatorId, assignedMessage(t));
     outbox.toVisitor(t.id, { type: 'connected', key, operator: t.operatorName ?? '' });
     this.ctx.logger.info({ event: 'offer.accepted', ticket: t.id, operator: operatorId }, 'offer accepted');
+    await countChat(this.ctx, t, 'answered');
     await this.dispatcher.schedule();
   }
 
@@ -141,9 +142,12 @@ export class OperatorDesk {
       await this.visitors.end(chat, 'operator');
       outbox.toVisitor(chat, { type: 'ended', by: 'operator' });
     }
-    // The category with the line, never anything about the visitor. A chat already purged
-    // (a quick exit) has no line left to count it under, so only the console is answered.
-    if (ticket) logger.info({ event: 'chat.wrapped-up', ticket: chat, line: ticket.line, code: wrapUp }, 'chat wrapped up');
+    // The category is counted, not logged: a log line per contact must not say it. A chat
+    // already purged (a quick exit) has nothing left to count it under.
+    if (ticket) {
+      await countChat(this.ctx, ticket, `wrapUp:${wrapUp}`);
+      logger.info({ event: 'chat.wrapped-up', ticket: chat }, 'chat wrapped up');
+    }
     outbox.toOperator(operatorId, { type: 'ended', chat, by: 'operator' });
   }
 

@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { LineConfig } from '../config/lines-config.js';
+import type { Ticket } from '../routing/types.js';
+import { AGGREGATE_TTL_MS, aggregateKey, type AggregateField } from '../stats/aggregates.js';
 import type { Store } from '../store/store.js';
 import type { Outbox } from './outbox.js';
 
@@ -13,4 +15,9 @@ export interface RelayContext {
   logger: Logger;
   outbox: Outbox;
   line(id: string): LineConfig | undefined;
+}
+
+/** Count a chat in its hour's anonymous aggregates (the hour it arrived in). */
+export function countChat(ctx: RelayContext, ticket: Ticket, field: AggregateField): Promise<void> {
+  return ctx.store.countAggregate(aggregateKey(ticket.createdAt, ticket), field, AGGREGATE_TTL_MS);
 }

@@ -9,7 +9,7 @@ import { isOpen } from '../routing/opening-hours.js';
 import { newTicket } from '../routing/new-ticket.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { LocalConnections, VisitorPeer } from './outbox.js';
-import type { RelayContext } from './relay-context.js';
+import { countChat, type RelayContext } from './relay-context.js';
 
 type RequestMessage = Extract<VisitorToServer, { type: 'request' }>;
 
@@ -94,7 +94,9 @@ export class VisitorChats {
     this.senderOf.set(id, addressKey);
     const { position, estimate } = await this.dispatcher.standing(id);
     peer.send({ type: 'queued', chat: id, token: id + secret, position, estimate });
-    this.ctx.logger.info({ event: 'ticket.created', ticket: id, line: ticket.line, language: ticket.language, topic: ticket.topic }, 'ticket created');
+    // Language and topic go to the aggregates only: a log line per contact must not say them.
+    this.ctx.logger.info({ event: 'ticket.created', ticket: id, line: ticket.line }, 'ticket created');
+    await countChat(this.ctx, ticket, 'requested');
     await this.dispatcher.schedule();
   }
 
@@ -195,6 +197,8 @@ export class VisitorChats {
     if (before.operatorId && by !== 'operator') outbox.toOperator(before.operatorId, { type: 'ended', chat: id, by });
     if (before.acceptedAt !== null) {
       await store.recordHandleTime(before.line, Math.round((clock.now() - before.acceptedAt) / 1000));
+    } else {
+      await countChat(this.ctx, before, 'abandoned');
     }
     logger.info({ event: 'chat.ended', ticket: id, by, status: before.state }, 'chat ended');
     await this.dispatcher.schedule();

@@ -2,6 +2,7 @@ import type { LineId, OperatorId, TicketId } from '../../protocol/ids.js';
 import type { EndedBy } from '../../protocol/visitor-messages.js';
 import type { Clock, TimerHandle } from '../clock.js';
 import type { Offer, OperatorPresence, PresenceStatus, Ticket } from '../routing/types.js';
+import { bucketId, type Aggregate, type AggregateField, type AggregateKey } from '../stats/aggregates.js';
 import { TtlMap } from './ttl-map.js';
 import {
   HANDLE_TIME_SAMPLES,
@@ -35,6 +36,7 @@ export class MemoryStore implements Store {
   private readonly presence: TtlMap<OperatorId, OperatorPresence>;
   private readonly sessions: TtlMap<string, OperatorSession>;
   private readonly handleTimes: TtlMap<LineId, number[]>;
+  private readonly aggregateBuckets: TtlMap<string, Aggregate>;
   private sweeper: TimerHandle | null = null;
   private closed = false;
 
@@ -44,6 +46,7 @@ export class MemoryStore implements Store {
     this.presence = new TtlMap(clock);
     this.sessions = new TtlMap(clock);
     this.handleTimes = new TtlMap(clock);
+    this.aggregateBuckets = new TtlMap(clock);
   }
 
   async init(): Promise<void> {
@@ -186,6 +189,17 @@ export class MemoryStore implements Store {
     this.sessions.delete(tokenHash);
   }
 
+  async countAggregate(key: AggregateKey, field: AggregateField, ttlMs: number): Promise<void> {
+    const id = bucketId(key);
+    const bucket = this.aggregateBuckets.get(id) ?? { ...key, counts: {} };
+    bucket.counts[field] = (bucket.counts[field] ?? 0) + 1;
+    this.aggregateBuckets.set(id, bucket, ttlMs);
+  }
+
+  async aggregates(): Promise<Aggregate[]> {
+    return this.aggregateBuckets.values().map(copy);
+  }
+
   async recordHandleTime(line: LineId, seconds: number): Promise<void> {
     const samples = [...(this.handleTimes.get(line) ?? []), seconds].slice(-HANDLE_TIME_SAMPLES);
     this.handleTimes.set(line, samples, HANDLE_TIME_TTL_MS);
@@ -220,7 +234,7 @@ export class MemoryStore implements Store {
   private scheduleSweep(): void {
     if (this.closed) return;
     this.sweeper = this.clock.after(SWEEP_EVERY_MS, () => {
-      for (const map of [this.tickets, this.buffers, this.presence, this.sessions, this.handleTimes]) map.sweep();
+      for (const map of [this.tickets, this.buffers, this.presence, this.sessions, this.handleTimes, this.aggregateBuckets]) map.sweep();
       this.scheduleSweep();
     });
   }

@@ -1,6 +1,7 @@
 import type { LineId, OperatorId, TicketId } from '../../protocol/ids.js';
 import type { EndedBy } from '../../protocol/visitor-messages.js';
 import type { Offer, OperatorPresence, PresenceStatus, Ticket } from '../routing/types.js';
+import type { Aggregate, AggregateField, AggregateKey } from '../stats/aggregates.js';
 
 export type PresenceProfile = Pick<OperatorPresence, 'id' | 'name' | 'lines' | 'languages' | 'topics' | 'capacity'>;
 
@@ -80,6 +81,11 @@ export interface Store {
   putSession(tokenHash: string, session: OperatorSession, ttlMs: number): Promise<void>;
   getSession(tokenHash: string): Promise<OperatorSession | undefined>;
   deleteSession(tokenHash: string): Promise<void>;
+
+  /** Add to the anonymous counts of one hour × line × language × topic. */
+  countAggregate(key: AggregateKey, field: AggregateField, ttlMs: number): Promise<void>;
+  /** Every bucket still held, for reporting. */
+  aggregates(): Promise<Aggregate[]>;
 
   /** Learn wait estimates: the last few handle times per line, in seconds. */
   recordHandleTime(line: LineId, seconds: number): Promise<void>;

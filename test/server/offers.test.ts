@@ -71,6 +71,8 @@ describe('Offers and the queue, on the real server with a manual clock', () => {
     // The purge runs on the timer; wait until the store reflects it without sleeping.
     for (let i = 0; i < 100 && (await server.store.getTicket(visitor.chat)); i++) await new Promise(setImmediate);
     expect(await server.store.getTicket(visitor.chat)).to.equal(undefined);
+    const [bucket] = await server.store.aggregates();
+    expect(bucket?.counts).to.deep.equal({ requested: 1, abandoned: 1 });
   });
 
   it('gives an estimate once operators are staffed, and learns from handled chats', async () => {

@@ -29,6 +29,11 @@ describe('Privacy: the server never sees plaintext and logs no person (invariant
     operator.socket.send({ type: 'end', chat, wrapUp: 'information' });
     await visitor.socket.next('ended');
 
+    // Invariant 5: the chat is counted in its hour's aggregates, by category, not logged.
+    const [bucket] = (await server.store.aggregates()).filter((a) => a.line === 'stop-it-now');
+    expect(bucket?.counts).to.deep.equal({ requested: 1, answered: 1, 'wrapUp:information': 1 });
+    for (const line of server.logLines) expect(line).to.not.match(/attraction-to-minors|"nl"|information/);
+
     const frames = server.frames.map((f) => f.frame);
     expect(frames.filter((f) => f.includes('"msg"')).length).to.be.at.least(6);
     for (const sentinel of sentinels) {

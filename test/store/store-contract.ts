@@ -506,6 +506,34 @@ export function storeContract(name: string, make: (clock: ManualClock) => Promis
       });
     });
 
+    describe('aggregates', () => {
+      const key = { hour: '2026-11-23T10:00:00.000Z', line: '1712', language: 'nl', topic: 'violence' };
+
+      it('[ST88] counts per bucket and field, and keeps buckets apart', async () => {
+        await store.countAggregate(key, 'requested', TICKET_TTL);
+        await store.countAggregate(key, 'requested', TICKET_TTL);
+        await store.countAggregate(key, 'wrapUp:information', TICKET_TTL);
+        await store.countAggregate({ ...key, topic: 'abuse' }, 'abandoned', TICKET_TTL);
+        const all = await store.aggregates();
+        expect(all).to.have.length(2);
+        expect(all.find((a) => a.topic === 'violence')).to.deep.equal({ ...key, counts: { requested: 2, 'wrapUp:information': 1 } });
+        expect(all.find((a) => a.topic === 'abuse')?.counts).to.deep.equal({ abandoned: 1 });
+      });
+
+      it('[ST89] forgets a bucket after its TTL', async () => {
+        await store.countAggregate(key, 'answered', MINUTE);
+        clock.advance(MINUTE + 1);
+        expect(await store.aggregates()).to.deep.equal([]);
+      });
+
+      it('[ST90] is not changed by mutating the aggregates it returned', async () => {
+        await store.countAggregate(key, 'answered', TICKET_TTL);
+        const [got] = await store.aggregates();
+        got!.counts.answered = 99;
+        expect((await store.aggregates())[0]!.counts.answered).to.equal(1);
+      });
+    });
+
     describe('messages', () => {
       beforeEach(async () => {
         await store.createTicket(ticket('t1'), TICKET_TTL);
