@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { z } from 'zod';
 import { idSchema, languageSchema } from '../../protocol/ids.js';
 import type { OperatorId } from '../../protocol/ids.js';
+import type { OperatorProfile } from '../../protocol/operator-messages.js';
 import { ConfigError, type LinesConfig } from '../config/lines-config.js';
 import { isPasswordHash } from './password.js';
 
@@ -21,6 +22,12 @@ export const operatorAccountSchema = z.strictObject({
   passwordHash: z.string().refine(isPasswordHash, 'a scrypt hash written by `npm run operators`'),
 });
 export type OperatorAccount = z.infer<typeof operatorAccountSchema>;
+
+/** What an account shows of itself to its console: everything but the password hash. */
+export function operatorProfile(account: OperatorAccount): OperatorProfile {
+  const { passwordHash: _hidden, ...profile } = account;
+  return profile;
+}
 
 const operatorsFileSchema = z.strictObject({ operators: z.array(operatorAccountSchema) });
 

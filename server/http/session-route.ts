@@ -4,7 +4,7 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import type { AddressKeyer } from '../abuse/address-key.js';
 import { authenticate } from '../auth/authenticate.js';
-import type { OperatorDirectory } from '../auth/operators-file.js';
+import { operatorProfile, type OperatorDirectory } from '../auth/operators-file.js';
 import { OWASP_SCRYPT, verifyPassword } from '../auth/password.js';
 import { requestAddress, selfOrigin } from '../auth/request-address.js';
 import { SESSION_COOKIE, type Sessions } from '../auth/sessions.js';
@@ -79,13 +79,13 @@ export function sessionRoute({ config, sessions, directory, addresses, logger, s
     const token = await sessions.create(account.id, account.passwordHash);
     res.setHeader('Set-Cookie', cookie(token));
     logger.info({ event: 'signin.ok', operator: account.id }, 'signed in');
-    res.status(200).json({ operator: profile(account) });
+    res.status(200).json({ operator: operatorProfile(account) });
   });
 
   router.get('/', async (req, res) => {
     const auth = await authenticate(sessions, directory, sessionCookie(req));
     if (!auth.ok) return sendError(res, auth.code);
-    res.json({ operator: profile(auth.account) });
+    res.json({ operator: operatorProfile(auth.account) });
   });
 
   router.delete('/', async (req, res) => {
@@ -97,8 +97,4 @@ export function sessionRoute({ config, sessions, directory, addresses, logger, s
   });
 
   return router;
-}
-
-function profile(a: { id: string; name: string; role: string; lines: string[]; languages: string[]; topics: string[]; capacity: number }) {
-  return { id: a.id, name: a.name, role: a.role, lines: a.lines, languages: a.languages, topics: a.topics, capacity: a.capacity };
 }

@@ -1,6 +1,6 @@
 import type { OperatorId, TicketId } from '../../protocol/ids.js';
 import type { TimerHandle } from '../clock.js';
-import type { OperatorAccount } from '../auth/operators-file.js';
+import { operatorProfile, type OperatorAccount } from '../auth/operators-file.js';
 import type { ServerToOperator } from '../../protocol/operator-messages.js';
 import type { PresenceStatus, Ticket } from '../routing/types.js';
 import type { Dispatcher } from './dispatcher.js';
@@ -39,15 +39,7 @@ export class OperatorDesk {
     );
     peer.send({
       type: 'welcome',
-      operator: {
-        id: account.id,
-        name: account.name,
-        role: account.role,
-        lines: account.lines,
-        languages: account.languages,
-        topics: account.topics,
-        capacity: account.capacity,
-      },
+      operator: operatorProfile(account),
       status: presence.status,
       wrapUps: config.lines.wrapUps,
       chats: held.map((t) => t.id),

@@ -66,9 +66,4 @@ export class LocalConnections implements Outbox {
   operatorConnected(operatorId: OperatorId): boolean {
     return [...(this.operators.get(operatorId) ?? [])].some((p) => p.open);
   }
-
-  /** Every open socket, for shutdown. */
-  all(): Array<VisitorPeer | OperatorPeer> {
-    return [...this.visitors.values(), ...[...this.operators.values()].flatMap((s) => [...s])];
-  }
 }

@@ -23,12 +23,6 @@ export class TtlMap<K, V> {
     return entry.value;
   }
 
-  /** Replace the value, keeping its expiry. */
-  update(key: K, value: V): void {
-    const entry = this.entries.get(key);
-    if (entry) entry.value = value;
-  }
-
   expire(key: K, ttlMs: number): void {
     const entry = this.entries.get(key);
     if (entry) entry.expiresAt = this.clock.now() + ttlMs;
