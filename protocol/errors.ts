@@ -44,6 +44,10 @@ export const ERRORS = {
   ERR_CHAT_TOO_LONG: { status: 413, message: 'This chat has become too long to continue. Please start a new chat.' },
   ERR_NOT_IN_CHAT: { status: 403, message: 'This chat is not yours.' },
   ERR_OFFER_GONE: { status: 409, message: 'This offer has expired or was taken.' },
+  ERR_IDENTITY_REQUIRED: {
+    status: 403,
+    message: 'Load your certified identity key before accepting chats.',
+  },
   ERR_AT_CAPACITY: { status: 409, message: 'You are already handling as many chats as you can.' },
   ERR_BAD_SEQUENCE: { status: 409, message: 'A message arrived out of order.' },
   ERR_RESUME_FAILED: {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LIMITS } from './limits.js';
 import { base64Schema, idSchema, languageSchema, publicKeySchema, seqSchema } from './ids.js';
 import { ERROR_CODES, type ErrorCode } from './errors.js';
+import { chatKeyProofSchema } from './identity-schemas.js';
 import { endedBySchema } from './visitor-messages.js';
 
 /** Messages on /ws/operator, one discriminated union per direction. */
@@ -13,8 +14,12 @@ export type OperatorStatus = z.infer<typeof operatorStatusSchema> | 'offline';
 
 export const operatorToServerSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('status'), status: operatorStatusSchema }),
-  /** Take an offered ticket; `key` is the operator's ephemeral X25519 key for this chat. */
-  z.strictObject({ type: z.literal('accept'), ticket: idSchema, key: publicKeySchema }),
+  /**
+   * Take an offered ticket; `key` is the operator's ephemeral X25519 key for this chat,
+   * `proof` vouches for it with the operator's certified identity (required when the
+   * deployment has an organisation key: `welcome.identity` says so).
+   */
+  z.strictObject({ type: z.literal('accept'), ticket: idSchema, key: publicKeySchema, proof: chatKeyProofSchema.optional() }),
   z.strictObject({ type: z.literal('decline'), ticket: idSchema }),
   z.strictObject({
     type: z.literal('msg'),
@@ -64,6 +69,8 @@ export const serverToOperatorSchema = z.discriminatedUnion('type', [
     /** The chats this operator still holds; `assigned` for each follows. A console drops
      *  any other chat it shows: it ended while the console was away. */
     chats: z.array(idSchema),
+    /** 'required': every accept must carry a proof signed with the operator's identity. */
+    identity: z.enum(['required', 'off']),
   }),
   z.strictObject({ type: z.literal('status'), status: z.enum(['available', 'away', 'offline']) }),
   z.strictObject({

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LIMITS } from './limits.js';
 import { base64Schema, idSchema, languageSchema, publicKeySchema, seqSchema } from './ids.js';
 import { ERROR_CODES, type ErrorCode } from './errors.js';
+import { chatKeyProofSchema } from './identity-schemas.js';
 
 /**
  * Messages on /ws/visitor, one discriminated union per direction. The server only ever
@@ -59,6 +60,8 @@ export const serverToVisitorSchema = z.discriminatedUnion('type', [
     key: publicKeySchema,
     /** The name the operator chose to show visitors. */
     operator: z.string().max(80),
+    /** The operator's certified identity vouching for `key`; the widget checks it. */
+    proof: chatKeyProofSchema.optional(),
   }),
   z.strictObject({ type: z.literal('msg'), seq: seqSchema, data: base64Schema(LIMITS.maxCiphertextChars) }),
   /** The server holds the visitor's message `seq`: it will reach the operator. */

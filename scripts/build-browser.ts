@@ -5,14 +5,32 @@
  *   /console/{index.html,app.js,app.css} the operator console
  *   /demo/{index.html,demo.js,demo.css}  a neutral host page that embeds the widget
  * Run with `npm run build`.
+ *
+ * The organisation's public key (QUIETLINE_ORG_PUBLIC_KEY, default config/org-public-key.txt)
+ * is baked into the widget, which then trusts only operators it certifies. The demo has no
+ * certified operators, so a demo build bakes none. QUIETLINE_BUILD_OUT builds elsewhere
+ * (tests build a widget with a test key this way).
  */
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { readOrgPublicKey } from '../server/config/org-key.js';
+import { runMode } from '../server/config/run-mode.js';
+import { readSettings } from '../server/config/settings.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const out = join(root, 'dist', 'public');
+const out = process.env.QUIETLINE_BUILD_OUT ?? join(root, 'dist', 'public');
+const settings = readSettings(process.env);
+const demo =
+  runMode({
+    demo: settings.QUIETLINE_DEMO,
+    operatorsPathSet: process.env.QUIETLINE_OPERATORS !== undefined,
+    operatorsPath: settings.QUIETLINE_OPERATORS,
+    operatorsFileExists: existsSync(settings.QUIETLINE_OPERATORS),
+  }) === 'demo';
+const orgPublicKey = demo ? null : await readOrgPublicKey(settings.QUIETLINE_ORG_PUBLIC_KEY);
 const from = (path: string) => join(root, path);
 
 /**
@@ -40,7 +58,7 @@ const common: BuildOptions = {
   // libsodium falls back to Node's crypto inside a try/catch when Web Crypto is missing;
   // in a browser that path never runs, so the module is left out of the bundle.
   external: ['crypto', 'path', 'fs'],
-  define: { 'process.env.NODE_ENV': '"production"' },
+  define: { 'process.env.NODE_ENV': '"production"', __QUIETLINE_ORG_KEY__: JSON.stringify(orgPublicKey) },
   plugins: [zodWithoutLocales],
 };
 
@@ -84,4 +102,6 @@ await Promise.all([
   }),
   ...pages.map(([source, target]) => copyPage(source, target)),
 ]);
-console.log(`browser build: dist/public in ${Math.round(performance.now() - started)} ms`);
+console.log(
+  `browser build: ${out} in ${Math.round(performance.now() - started)} ms, ${orgPublicKey ? 'with' : 'without'} an organisation key`,
+);

@@ -6,6 +6,7 @@
  *   list
  *   remove <id>
  *   passwd <id>
+ *   certify <id> [--days <n>] [--out <file>]
  *
  * Passwords are read from standard input (first line), never from arguments, so they stay
  * out of shell history and process lists. The file is config/operators.json unless
@@ -20,6 +21,8 @@ import {
   writeOperatorsFile,
   type OperatorAccount,
 } from '../server/auth/operators-file.js';
+import { readFile, writeFile } from 'node:fs/promises';
+import { certify, newSigningKeyPair, readyIdentity, type OperatorIdentityFile } from '../identity/certificates.js';
 import { hashPassword, MIN_PASSWORD_LENGTH } from '../server/auth/password.js';
 import { ConfigError, loadLinesConfig } from '../server/config/lines-config.js';
 
@@ -85,6 +88,38 @@ async function add(args: string[]): Promise<void> {
   process.stdout.write(`added ${id} to ${file}\n`);
 }
 
+/**
+ * Give an operator a certified identity: a new Ed25519 key pair, its public half signed with
+ * the organisation's secret key. The operator loads the file written here into their
+ * console; it is their secret, readable by its owner only.
+ */
+async function certifyOperator(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { days: { type: 'string', default: '365' }, out: { type: 'string' } },
+  });
+  const id = positionals[0];
+  const account = (await readOperatorsFile(file)).find((a) => a.id === id);
+  if (!id || !account) throw new UsageError(`no account "${id ?? ''}"`);
+  const days = Number(values.days);
+  if (!Number.isInteger(days) || days < 1 || days > 730) throw new UsageError('--days must be 1–730');
+  const secretPath = process.env.QUIETLINE_ORG_SECRET_KEY ?? 'config/org-signing-key.secret';
+  let orgSecret: string;
+  try {
+    orgSecret = (await readFile(secretPath, 'utf8')).trim();
+  } catch {
+    throw new UsageError(`cannot read the organisation's secret key at ${secretPath} (npm run org-key -- create)`);
+  }
+  await readyIdentity();
+  const pair = newSigningKeyPair();
+  const certificate = certify(orgSecret, { operator: id, name: account.name, key: pair.publicKey, expires: Date.now() + days * 86_400_000 });
+  const identity: OperatorIdentityFile = { type: 'quietline-operator-identity', operator: id, secretKey: pair.secretKey, certificate };
+  const out = values.out ?? `${id}.quietline-identity.json`;
+  await writeFile(out, `${JSON.stringify(identity, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+  process.stdout.write(`certified ${id} until ${new Date(certificate.expires).toISOString().slice(0, 10)}: give ${out} to them, privately\n`);
+}
+
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   switch (command) {
@@ -116,8 +151,10 @@ async function main(): Promise<void> {
       process.stdout.write(`password changed for ${id}\n`);
       return;
     }
+    case 'certify':
+      return certifyOperator(rest);
     default:
-      throw new UsageError('commands: add, list, remove, passwd (see scripts/operators.ts)');
+      throw new UsageError('commands: add, list, remove, passwd, certify (see scripts/operators.ts)');
   }
 }
 

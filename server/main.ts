@@ -8,6 +8,7 @@ import { buildAppConfig } from './config/build-app-config.js';
 import { ConfigError, loadLinesConfig } from './config/lines-config.js';
 import { readSettings } from './config/settings.js';
 import { runMode } from './config/run-mode.js';
+import { readOrgPublicKey } from './config/org-key.js';
 import { createLogger } from './logging.js';
 import { MemoryStore } from './store/memory-store.js';
 
@@ -37,11 +38,19 @@ async function main(): Promise<void> {
     checkAccountsAgainstLines(await readOperatorsFile(settings.QUIETLINE_OPERATORS), lines, settings.QUIETLINE_OPERATORS);
     directory = fileDirectory(settings.QUIETLINE_OPERATORS);
   }
+  // Real operators must prove their identity to visitors; demo accounts have none to prove.
+  const orgPublicKey = demo ? null : await readOrgPublicKey(settings.QUIETLINE_ORG_PUBLIC_KEY);
+  if (!demo && !orgPublicKey) {
+    throw new ConfigError(
+      `environment: QUIETLINE_ORG_PUBLIC_KEY: no organisation key at ${settings.QUIETLINE_ORG_PUBLIC_KEY} (create one with \`npm run org-key -- create\`, then rebuild)`,
+    );
+  }
   const config = buildAppConfig(
     // The demo runs on plain http at any hour; a real deployment keeps both safeguards.
     demo ? { ...settings, QUIETLINE_IGNORE_HOURS: true, COOKIE_SECURE: false } : settings,
     lines,
     publicDir,
+    orgPublicKey,
   );
 
   const store = new MemoryStore(systemClock);

@@ -14,6 +14,11 @@ export interface AppConfig {
   trustProxyHops: number;
   /** Folder with the built widget, console and demo (scripts/build-browser.ts). */
   publicDir: string;
+  /**
+   * The organisation's Ed25519 public key that certifies operator identities; null only in
+   * the demo, where operators have no certified identity and the widget checks nothing.
+   */
+  orgPublicKey: string | null;
 }
 
 export const DEFAULT_TIMINGS = {

@@ -3,7 +3,7 @@ import type { LinesConfig } from './lines-config.js';
 import { parseOrigins, type Settings } from './settings.js';
 
 /** Settings (environment units) → AppConfig (milliseconds). */
-export function buildAppConfig(settings: Settings, lines: LinesConfig, publicDir: string): AppConfig {
+export function buildAppConfig(settings: Settings, lines: LinesConfig, publicDir: string, orgPublicKey: string | null): AppConfig {
   return {
     lines,
     allowedOrigins: parseOrigins(settings.ALLOWED_ORIGINS),
@@ -16,5 +16,6 @@ export function buildAppConfig(settings: Settings, lines: LinesConfig, publicDir
     cookieSecure: settings.COOKIE_SECURE,
     trustProxyHops: settings.TRUST_PROXY_HOPS,
     publicDir,
+    orgPublicKey,
   };
 }

@@ -25,6 +25,9 @@ const settingsSchema = z.object({
   QUIETLINE_LINES: z.string().default('config/lines.json'),
   /** The operators file written by `npm run operators`. If named here it must exist. */
   QUIETLINE_OPERATORS: z.string().default('config/operators.json'),
+  /** The organisation's public key certifying operator identities (`npm run org-key`).
+   *  Required outside the demo; the widget build bakes in the same file. */
+  QUIETLINE_ORG_PUBLIC_KEY: z.string().default('config/org-public-key.txt'),
   /** 1: run the demo (in-memory demo accounts, hours ignored, plain-http cookie); 0: never.
    *  Unset: the demo runs only when QUIETLINE_OPERATORS is unset and the default file absent. */
   QUIETLINE_DEMO: flag.optional(),

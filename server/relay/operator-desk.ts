@@ -1,7 +1,8 @@
 import type { OperatorId, TicketId } from '../../protocol/ids.js';
 import type { TimerHandle } from '../clock.js';
 import { operatorProfile, type OperatorAccount } from '../auth/operators-file.js';
-import type { ServerToOperator } from '../../protocol/operator-messages.js';
+import { checkChatKey, type ChatKeyProof } from '../../identity/certificates.js';
+import { assignedMessage, connectedMessage } from './chat-messages.js';
 import type { PresenceStatus, Ticket } from '../routing/types.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { OperatorPeer } from './outbox.js';
@@ -43,6 +44,7 @@ export class OperatorDesk {
       status: presence.status,
       wrapUps: config.lines.wrapUps,
       chats: held.map((t) => t.id),
+      identity: config.orgPublicKey ? 'required' : 'off',
     });
     await this.resendChats(peer, held);
     this.ctx.logger.info({ event: 'operator.connected', operator: account.id, status: presence.status }, 'operator connected');
@@ -61,9 +63,15 @@ export class OperatorDesk {
     await this.dispatcher.schedule();
   }
 
-  async accept(peer: OperatorPeer, operatorId: OperatorId, ticketId: TicketId, key: string): Promise<void> {
-    const { store, clock, outbox } = this.ctx;
-    const result = await store.acceptOffer(ticketId, operatorId, key, clock.now());
+  async accept(peer: OperatorPeer, operatorId: OperatorId, ticketId: TicketId, key: string, proof?: ChatKeyProof): Promise<void> {
+    const { store, clock, outbox, config } = this.ctx;
+    // The widget checks the proof fully; refusing a bad one here tells the operator now,
+    // instead of leaving a visitor with a chat their widget will not trust.
+    if (config.orgPublicKey && !this.certified(operatorId, key, ticketId, proof)) {
+      peer.send({ type: 'error', code: 'ERR_IDENTITY_REQUIRED', ticket: ticketId });
+      return;
+    }
+    const result = await store.acceptOffer(ticketId, operatorId, key, clock.now(), proof ?? null);
     if (!result.ok) {
       if (result.reason === 'at-capacity' && (await store.withdrawOffer(ticketId, operatorId))) {
         // Pass it on now rather than hold the visitor until the offer would have expired.
@@ -77,10 +85,15 @@ export class OperatorDesk {
     const t = result.ticket;
     this.dispatcher.cancelOffer(ticketId);
     outbox.toOperator(operatorId, assignedMessage(t));
-    outbox.toVisitor(t.id, { type: 'connected', key, operator: t.operatorName ?? '' });
+    outbox.toVisitor(t.id, connectedMessage(t));
     this.ctx.logger.info({ event: 'offer.accepted', ticket: t.id, operator: operatorId }, 'offer accepted');
     await countChat(this.ctx, t, 'answered');
     await this.dispatcher.schedule();
+  }
+
+  private certified(operatorId: OperatorId, key: string, chat: TicketId, proof: ChatKeyProof | undefined): boolean {
+    const verdict = checkChatKey(this.ctx.config.orgPublicKey!, proof, chat, key, this.ctx.clock.now());
+    return verdict.ok && proof!.certificate.operator === operatorId;
   }
 
   async decline(operatorId: OperatorId, ticketId: TicketId): Promise<void> {
@@ -192,16 +205,4 @@ export class OperatorDesk {
       for (const m of await this.ctx.store.messagesAfter(t.id, 'visitor', 0)) peer.send({ type: 'msg', chat: t.id, ...m });
     }
   }
-}
-
-function assignedMessage(t: Ticket): Extract<ServerToOperator, { type: 'assigned' }> {
-  return {
-    type: 'assigned',
-    chat: t.id,
-    line: t.line,
-    language: t.language,
-    topic: t.topic,
-    key: t.visitorKey,
-    waited: Math.floor(((t.acceptedAt ?? t.createdAt) - t.createdAt) / 1000),
-  };
 }

@@ -46,7 +46,7 @@ export function serveOperator(socket: WebSocket, account: OperatorAccount, sessi
       case 'status':
         return desk.setStatus(me, message.status);
       case 'accept':
-        return desk.accept(peer, me, message.ticket, message.key);
+        return desk.accept(peer, me, message.ticket, message.key, message.proof);
       case 'decline':
         return desk.decline(me, message.ticket);
       case 'msg':

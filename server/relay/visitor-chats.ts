@@ -9,6 +9,7 @@ import { isOpen } from '../routing/opening-hours.js';
 import { newTicket } from '../routing/new-ticket.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { LocalConnections, VisitorPeer } from './outbox.js';
+import { connectedMessage } from './chat-messages.js';
 import { countChat, type RelayContext } from './relay-context.js';
 
 type RequestMessage = Extract<VisitorToServer, { type: 'request' }>;
@@ -122,7 +123,7 @@ export class VisitorChats {
       return;
     }
     if (ticket.state === 'active' && ticket.operatorKey) {
-      peer.send({ type: 'connected', key: ticket.operatorKey, operator: ticket.operatorName ?? '' });
+      peer.send(connectedMessage(ticket));
       for (const m of await this.ctx.store.messagesAfter(id, 'operator', received)) peer.send({ type: 'msg', ...m });
     }
     this.dispatcher.forget(id);

@@ -15,6 +15,7 @@ export function newTicket(id: TicketId, request: TicketRequest, createdAt: numbe
     triedBy: [],
     operatorId: null,
     operatorKey: null,
+    operatorProof: null,
     operatorName: null,
     acceptedAt: null,
     endedBy: null,

@@ -1,4 +1,5 @@
 import type { EndedBy } from '../../protocol/visitor-messages.js';
+import type { ChatKeyProof } from '../../identity/certificates.js';
 import type { LanguageCode, LineId, OperatorId, TicketId, TopicId } from '../../protocol/ids.js';
 
 /**
@@ -29,6 +30,8 @@ export interface Ticket {
   triedBy: OperatorId[];
   operatorId: OperatorId | null;
   operatorKey: string | null;
+  /** The operator's identity vouching for operatorKey, passed to the visitor untouched. */
+  operatorProof: ChatKeyProof | null;
   operatorName: string | null;
   acceptedAt: number | null;
   endedBy: EndedBy | null;

@@ -3,6 +3,7 @@ import type { EndedBy } from '../../protocol/visitor-messages.js';
 import type { Clock, TimerHandle } from '../clock.js';
 import type { Offer, OperatorPresence, PresenceStatus, Ticket } from '../routing/types.js';
 import { bucketId, type Aggregate, type AggregateField, type AggregateKey } from '../stats/aggregates.js';
+import type { ChatKeyProof } from '../../identity/certificates.js';
 import { TtlMap } from './ttl-map.js';
 import {
   HANDLE_TIME_SAMPLES,
@@ -89,7 +90,7 @@ export class MemoryStore implements Store {
     return true;
   }
 
-  async acceptOffer(id: TicketId, operatorId: OperatorId, operatorKey: string, now: number): Promise<AcceptResult> {
+  async acceptOffer(id: TicketId, operatorId: OperatorId, operatorKey: string, now: number, proof: ChatKeyProof | null = null): Promise<AcceptResult> {
     const t = this.tickets.get(id);
     if (!t || t.state !== 'waiting' || t.offer?.operatorId !== operatorId || t.offer.expiresAt <= now) {
       return { ok: false, reason: 'gone' };
@@ -101,6 +102,7 @@ export class MemoryStore implements Store {
     t.offer = null;
     t.operatorId = operatorId;
     t.operatorKey = operatorKey;
+    t.operatorProof = proof;
     t.operatorName = op.name;
     t.acceptedAt = now;
     op.active.push(id);

@@ -2,6 +2,7 @@ import type { LineId, OperatorId, TicketId } from '../../protocol/ids.js';
 import type { EndedBy } from '../../protocol/visitor-messages.js';
 import type { Offer, OperatorPresence, PresenceStatus, Ticket } from '../routing/types.js';
 import type { Aggregate, AggregateField, AggregateKey } from '../stats/aggregates.js';
+import type { ChatKeyProof } from '../../identity/certificates.js';
 
 export type PresenceProfile = Pick<OperatorPresence, 'id' | 'name' | 'lines' | 'languages' | 'topics' | 'capacity'>;
 
@@ -53,7 +54,7 @@ export interface Store {
    * this operator, unexpired, and the operator below capacity. Never two operators, never
    * over capacity.
    */
-  acceptOffer(id: TicketId, operatorId: OperatorId, operatorKey: string, now: number): Promise<AcceptResult>;
+  acceptOffer(id: TicketId, operatorId: OperatorId, operatorKey: string, now: number, proof?: ChatKeyProof | null): Promise<AcceptResult>;
   /**
    * End a chat (idempotent): frees the operator's slot and keeps the ticket only for
    * `graceMs`, so a reconnecting side learns it ended. Returns the ticket as it was before,

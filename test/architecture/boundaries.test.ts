@@ -51,6 +51,10 @@ describe('Architecture: imports go one way', () => {
     expect(violations(['e2e'], ['server', 'widget', 'operator-console', 'test'])).to.deep.equal([]);
   });
 
+  it('keeps identity/ free of server, e2e and app code, so all three sides can share it', () => {
+    expect(violations(['identity'], ['server', 'e2e', 'widget', 'operator-console', 'test'])).to.deep.equal([]);
+  });
+
   it('keeps browser code away from server/', () => {
     expect(violations(['widget', 'operator-console'], ['server', 'test'])).to.deep.equal([]);
   });
@@ -66,7 +70,7 @@ describe('Architecture: imports go one way', () => {
   });
 
   it('lets nothing outside test/ import test/', () => {
-    expect(violations(['protocol', 'e2e', 'server', 'widget', 'operator-console', 'scripts'], ['test'])).to.deep.equal([]);
+    expect(violations(['protocol', 'e2e', 'identity', 'server', 'widget', 'operator-console', 'scripts'], ['test'])).to.deep.equal([]);
   });
 
   it('finds the imports it checks (the check itself works)', () => {

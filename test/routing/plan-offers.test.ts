@@ -20,6 +20,7 @@ function ticket(id: string, overrides: Partial<Ticket> = {}): Ticket {
     triedBy: [],
     operatorId: null,
     operatorKey: null,
+    operatorProof: null,
     operatorName: null,
     acceptedAt: null,
     endedBy: null,

@@ -19,6 +19,7 @@ function ticket(id: string, createdAt: number, overrides: Partial<Ticket> = {}):
     triedBy: [],
     operatorId: null,
     operatorKey: null,
+    operatorProof: null,
     operatorName: null,
     acceptedAt: null,
     endedBy: null,

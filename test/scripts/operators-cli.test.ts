@@ -1,17 +1,18 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { checkChatKey, proveChatKey, readyIdentity, type OperatorIdentityFile } from '../../identity/certificates.js';
 import { verifyPassword } from '../../server/auth/password.js';
 
 const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
 
-function run(file: string, args: string[], input = '') {
-  const result = spawnSync(tsx, ['scripts/operators.ts', ...args], {
+function run(file: string, args: string[], input = '', env: Record<string, string> = {}, script = 'scripts/operators.ts') {
+  const result = spawnSync(tsx, [script, ...args], {
     input,
     encoding: 'utf8',
-    env: { ...process.env, QUIETLINE_OPERATORS: file },
+    env: { ...process.env, QUIETLINE_OPERATORS: file, ...env },
   });
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
@@ -57,4 +58,32 @@ describe('npm run operators', () => {
     run(file, base, 'long enough passphrase\n');
     expect(run(file, base, 'long enough passphrase\n').err).to.include('exists already');
   });
+
+  it('creates the organisation key once, and certifies an operator the widget can then trust', async () => {
+    const keys = { QUIETLINE_ORG_PUBLIC_KEY: join(dir, 'org.pub'), QUIETLINE_ORG_SECRET_KEY: join(dir, 'org.secret') };
+    expect(run(file, ['create'], '', keys, 'scripts/org-key.ts').code).to.equal(0);
+    expect(statSync(keys.QUIETLINE_ORG_SECRET_KEY).mode & 0o777).to.equal(0o600);
+    expect(run(file, ['create'], '', keys, 'scripts/org-key.ts')).to.include({ code: 2 });
+
+    run(file, ['add', 'dana', '--name', 'Dana', '--lines', '1712', '--languages', 'nl', '--topics', 'violence'], 'a fine long passphrase\n');
+    const out = join(dir, 'dana.json');
+    const certified = run(file, ['certify', 'dana', '--days', '30', '--out', out], '', keys);
+    expect(certified.code, certified.err).to.equal(0);
+    expect(statSync(out).mode & 0o777).to.equal(0o600);
+    const identity = JSON.parse(readFileSync(out, 'utf8')) as OperatorIdentityFile;
+    expect(identity).to.include({ type: 'quietline-operator-identity', operator: 'dana' });
+    await readyIdentity();
+    const orgPublic = readFileSync(keys.QUIETLINE_ORG_PUBLIC_KEY, 'utf8').trim();
+    const proof = proveChatKey(identity, 'chat-1', 'Q'.repeat(43), Date.now());
+    expect(checkChatKey(orgPublic, proof, 'chat-1', 'Q'.repeat(43), Date.now())).to.deep.equal({ ok: true, name: 'Dana' });
+    expect(readFileSync(file, 'utf8')).to.not.include(identity.secretKey);
+  });
+
+  it('refuses to certify without the organisation secret key or for an unknown account', () => {
+    const keys = { QUIETLINE_ORG_SECRET_KEY: join(dir, 'missing.secret') };
+    run(file, ['add', 'eli', '--name', 'Eli', '--lines', '1712', '--languages', 'nl', '--topics', 'violence'], 'a fine long passphrase\n');
+    expect(run(file, ['certify', 'eli'], '', keys).err).to.include('organisation');
+    expect(run(file, ['certify', 'nobody'], '', keys).err).to.include('no account "nobody"');
+  });
 });
+

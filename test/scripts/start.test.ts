@@ -55,6 +55,17 @@ describe('Starting Quietline (server/main.ts)', () => {
     expect(result.stdout).to.not.include('demo');
   });
 
+  it('stops, naming QUIETLINE_ORG_PUBLIC_KEY, when real operators have no organisation key to be certified by', () => {
+    const operators = join(dir, 'operators.json');
+    writeFileSync(operators, '{"operators":[]}');
+    const result = spawnSync(tsx, ['server/main.ts'], {
+      encoding: 'utf8',
+      env: { ...process.env, PORT: '0', QUIETLINE_OPERATORS: operators, QUIETLINE_ORG_PUBLIC_KEY: join(dir, 'none.pub') },
+    });
+    expect(result.status).to.equal(1);
+    expect(result.stderr).to.include('QUIETLINE_ORG_PUBLIC_KEY');
+  });
+
   it('stops with a message naming the bad key when the lines config is wrong', () => {
     const lines = join(dir, 'lines.json');
     const config = JSON.parse(spawnSync('cat', ['config/lines.json'], { encoding: 'utf8' }).stdout) as {

@@ -53,6 +53,7 @@ export function storeContract(name: string, make: (clock: ManualClock) => Promis
         triedBy: [],
         operatorId: null,
         operatorKey: null,
+        operatorProof: null,
         operatorName: null,
         acceptedAt: null,
         endedBy: null,

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { ChatCipher } from '../../e2e/chat-cipher.js';
+import { proveChatKey, type OperatorIdentityFile } from '../../identity/certificates.js';
 import { operatorSocket, visitorSocket, type SocketClient } from './socket-client.js';
 import type { TestServer } from './test-server.js';
 
@@ -42,7 +43,11 @@ export class TestVisitor {
 /** An operator as the console behaves. */
 export class TestOperator {
   readonly ciphers = new Map<string, ChatCipher>();
-  constructor(readonly socket: SocketClient) {}
+  /** With an identity, every accept carries a proof, as a console with a loaded key does. */
+  constructor(
+    readonly socket: SocketClient,
+    private readonly identity: OperatorIdentityFile | null = null,
+  ) {}
 
   async available(): Promise<void> {
     await this.socket.next('welcome');
@@ -54,7 +59,8 @@ export class TestOperator {
     const offer = await this.socket.next<{ ticket: string }>('offer');
     const cipher = await ChatCipher.create('operator');
     this.ciphers.set(offer.ticket, cipher);
-    this.socket.send({ type: 'accept', ticket: offer.ticket, key: cipher.publicKey });
+    const proof = this.identity ? proveChatKey(this.identity, offer.ticket, cipher.publicKey, Date.now()) : undefined;
+    this.socket.send({ type: 'accept', ticket: offer.ticket, key: cipher.publicKey, ...(proof ? { proof } : {}) });
     const assigned = await this.socket.next<{ chat: string; key: string }>('assigned');
     cipher.establish(assigned.key, assigned.chat);
     return assigned.chat;

@@ -70,6 +70,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     cookieSecure: false,
     trustProxyHops: 0,
     publicDir,
+    orgPublicKey: null,
     ...options.config,
   };
   const accounts = await Promise.all(
