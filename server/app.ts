@@ -12,7 +12,7 @@ import { AddressKeyer } from './abuse/address-key.js';
 import { authenticate } from './auth/authenticate.js';
 import type { OperatorDirectory } from './auth/operators-file.js';
 import { requestAddress, selfOrigin } from './auth/request-address.js';
-import { SessionWatch } from './auth/session-watch.js';
+import { SESSION_RECHECK_MS, SessionWatch } from './auth/session-watch.js';
 import { Sessions } from './auth/sessions.js';
 import type { Clock } from './clock.js';
 import type { AppConfig } from './config/app-config.js';
@@ -61,7 +61,8 @@ export function createApp(deps: AppDeps): QuietlineApp {
   const visitors = new VisitorChats(ctx, dispatcher, connections);
   const desk = new OperatorDesk(ctx, dispatcher, visitors);
   const sessions = new Sessions(store, clock, { idleMs: config.sessionIdleMs, absoluteMs: config.sessionMaxMs });
-  const sessionWatch = new SessionWatch(sessions, directory, clock);
+  // Re-check well within the idle timeout, so a quiet console is never closed for idling.
+  const sessionWatch = new SessionWatch(sessions, directory, clock, Math.min(SESSION_RECHECK_MS, config.sessionIdleMs / 2));
   const addresses = new AddressKeyer(clock);
   const budget = new MessageBudget();
   const upgrades = new RateLimiterMemory({ points: 60, duration: 60 });

@@ -20,6 +20,7 @@ export class SessionWatch {
     private readonly sessions: Sessions,
     private readonly directory: OperatorDirectory,
     private readonly clock: Clock,
+    private readonly everyMs = SESSION_RECHECK_MS,
   ) {}
 
   /** Call `expire` when the session ends; returns the function that stops watching. */
@@ -49,9 +50,9 @@ export class SessionWatch {
   start(): void {
     const tick = () => {
       void this.recheck().catch(() => undefined);
-      this.timer = this.clock.after(SESSION_RECHECK_MS, tick);
+      this.timer = this.clock.after(this.everyMs, tick);
     };
-    this.timer = this.clock.after(SESSION_RECHECK_MS, tick);
+    this.timer = this.clock.after(this.everyMs, tick);
   }
 
   stop(): void {

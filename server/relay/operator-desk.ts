@@ -143,15 +143,20 @@ export class OperatorDesk {
       peer.send({ type: 'error', code: 'ERR_NOT_IN_CHAT', chat });
       return;
     }
+    // Each chat's wrap-up counts once: when the operator ends a running chat, or closes one
+    // the visitor or the system ended. A chat the operator ended already, or one purged (a
+    // quick exit, or wrapped up before), has nothing more to count.
+    const wrappable = ticket !== undefined && (ticket.state === 'active' || ticket.endedBy !== 'operator');
     if (ticket?.state === 'active') {
       await this.visitors.end(chat, 'operator');
       outbox.toVisitor(chat, { type: 'ended', by: 'operator' });
     }
-    // The category is counted, not logged: a log line per contact must not say it. A chat
-    // already purged (a quick exit) has nothing left to count it under.
-    if (ticket) {
+    if (wrappable) {
+      // Counted, not logged: a log line per contact must not say the category.
       await countChat(this.ctx, ticket, `wrapUp:${wrapUp}`);
       logger.info({ event: 'chat.wrapped-up', ticket: chat }, 'chat wrapped up');
+      // Both sides are done with a chat the visitor had already left: nothing to keep.
+      if (ticket.state === 'ended') await store.deleteTicket(chat);
     }
     outbox.toOperator(operatorId, { type: 'ended', chat, by: 'operator' });
   }

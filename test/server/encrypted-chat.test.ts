@@ -36,6 +36,15 @@ describe('An encrypted chat through the real server', () => {
     expect(await operator.socket.next('ended')).to.include({ chat, by: 'visitor' });
     const presence = await server.store.getPresence('anna');
     expect(presence?.active).to.deep.equal([]);
+
+    // The operator closes it with a wrap-up; a second 'end' (a double click) counts nothing more.
+    operator.socket.send({ type: 'end', chat, wrapUp: 'referral' });
+    await operator.socket.next('ended');
+    operator.socket.send({ type: 'end', chat, wrapUp: 'referral' });
+    await operator.socket.next('ended');
+    const [bucket] = await server.store.aggregates();
+    expect(bucket?.counts).to.deep.equal({ requested: 1, answered: 1, 'wrapUp:referral': 1 });
+    expect(await server.store.getTicket(chat), 'both sides done: purged').to.equal(undefined);
   });
 
   it('resumes a visitor whose connection dropped, resending what it missed exactly once', async () => {
