@@ -41,7 +41,7 @@ export interface OperatorIdentityFile {
   certificate: OperatorCertificate;
 }
 
-export type Verdict = { ok: true; name: string } | { ok: false; reason: 'no-proof' | 'certificate' | 'expired' | 'operator' | 'signature' };
+export type Verdict = { ok: true; name: string } | { ok: false; reason: 'no-proof' | 'certificate' | 'expired' | 'signature' };
 
 /** How long a console's per-chat signature is valid: long enough for the longest chat. */
 export const CHAT_KEY_PROOF_MS = 24 * 60 * 60 * 1000;

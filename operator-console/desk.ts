@@ -12,9 +12,11 @@ import { h } from '../widget/shared/dom.js';
 import { ReconnectingSocket } from '../widget/shared/reconnecting-socket.js';
 import { getLines, getSession } from './api.js';
 import { ChatLink } from './chat-link.js';
-import { live, t } from './i18n.js';
+import { formatDate, live, t } from './i18n.js';
+import { OperatorIdentity, type LoadResult } from './identity.js';
 import { OfferTray } from './offer-tray.js';
 import { ChatPanel } from './views/chat-panel.js';
+import { identityPanel, type IdentityPanel } from './views/identity-panel.js';
 import type { TopBar } from './views/top-bar.js';
 
 type Msg<T extends ServerToOperator['type']> = Extract<ServerToOperator, { type: T }>;
@@ -28,7 +30,8 @@ export interface DeskDeps {
 
 /**
  * The signed-in console: one socket, the offer tray, and the open chats, each with its
- * own keys (in memory only).
+ * own keys (in memory only). Where the deployment certifies operators, also the operator's
+ * identity key, which signs every chat key it accepts with (in memory only, too).
  */
 export class Desk {
   readonly el: HTMLElement;
@@ -45,6 +48,9 @@ export class Desk {
   private readonly noOffers = h('p', { class: 'empty' }, live(() => t('desk.noOffers')));
   private readonly noChats = h('p', { class: 'empty' }, live(() => t('desk.noChats')));
   private readonly chatCount = h('span', { class: 'count' });
+  private readonly identity = new OperatorIdentity();
+  private readonly identityPanel: IdentityPanel;
+  private operatorId = '';
 
   constructor(private readonly deps: DeskDeps) {
     this.offers = new OfferTray({
@@ -52,7 +58,10 @@ export class Desk {
       announce: (text) => deps.announce(text),
       lineName: (id) => this.lineName(id),
       changed: () => this.refreshCounts(),
+      prove: (ticket, key) => this.identity.prove(ticket, key),
+      identityMissing: () => this.refreshIdentity(true),
     });
+    this.identityPanel = identityPanel((file) => void this.loadIdentity(file));
     const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
     const url = `${scheme}//${window.location.host}${PATHS.operatorSocket}?${VERSION_PARAM}=${PROTOCOL_VERSION}`;
     this.socket = new ReconnectingSocket(
@@ -67,6 +76,7 @@ export class Desk {
       h('h1', { class: 'sr-only', tabindex: -1 }, live(() => t('desk.title'))),
       this.banner,
       this.alert,
+      this.identityPanel.el,
       h('section', { class: 'offers', 'aria-labelledby': 'offers-heading' },
         h('h2', { id: 'offers-heading', tabindex: -1 }, live(() => t('desk.offers'))), this.noOffers, this.offers.el),
       h('section', { class: 'chats', 'aria-labelledby': 'chats-heading' },
@@ -97,6 +107,8 @@ export class Desk {
   stop(): void {
     this.stopped = true;
     this.socket.stop();
+    this.identity.forget();
+    this.deps.topBar.setIdentity(null);
     this.offers.clear();
     for (const { link, panel } of this.chats.values()) {
       link.wipe();
@@ -111,6 +123,9 @@ export class Desk {
       case 'welcome':
         this.wrapUps = m.wrapUps;
         this.capacity = m.operator.capacity;
+        this.operatorId = m.operator.id;
+        this.identity.setRequired(m.identity === 'required');
+        this.refreshIdentity();
         this.deps.topBar.setOperator(m.operator.name);
         this.deps.topBar.setStatus(m.status);
         this.alert.textContent = '';
@@ -225,6 +240,7 @@ export class Desk {
       this.signedOut(m.code);
       return;
     }
+    if (m.code === 'ERR_IDENTITY_REQUIRED') return this.identityRefused(m.ticket, text);
     const chat = m.chat ? this.chats.get(m.chat) : undefined;
     if (chat && m.seq !== undefined) {
       if (chat.link.fail(m.seq)) chat.panel.failed(m.seq);
@@ -268,6 +284,55 @@ export class Desk {
     this.deps.onSignedOut(t(`errors.${code}`));
   }
 
+  /** The operator chose an identity file: keep it if it is theirs and still valid. */
+  private async loadIdentity(file: File): Promise<void> {
+    // An identity file is well under 1 kB; anything much larger is not one.
+    const text = file.size <= 16_384 ? await file.text().catch(() => '') : '';
+    const result = await this.identity.load(text, this.operatorId, Date.now());
+    if (this.stopped) {
+      this.identity.forget();
+      return;
+    }
+    if (!result.ok) {
+      this.identityPanel.setError(identityProblem(result));
+      return;
+    }
+    this.refreshIdentity();
+    this.deps.announce(t('identity.loadedAnnounce', { name: result.name, date: formatDate(result.expires) }));
+    // The file control is gone now: go on to the first offer it unlocked, if any.
+    (this.offers.el.querySelector<HTMLElement>('button:not([disabled])') ?? document.getElementById('offers-heading'))?.focus();
+  }
+
+  /**
+   * Show the key control while accepting needs a key, lock Accept meanwhile, and show the
+   * loaded identity in the top bar. A certificate that ran out is dropped here.
+   */
+  private refreshIdentity(focus = false): void {
+    const loaded = this.identity.loaded;
+    if (loaded && loaded.expires <= Date.now()) {
+      this.identity.forget();
+      this.identityPanel.setError(t('identity.errors.expired', { date: formatDate(loaded.expires) }));
+    }
+    const missing = this.identity.missing;
+    if (missing) this.identityPanel.show();
+    else this.identityPanel.hide();
+    this.offers.setLocked(missing);
+    this.deps.topBar.setIdentity(this.identity.required ? this.identity.loaded : null);
+    if (focus && missing) this.identityPanel.input.focus();
+  }
+
+  /** The server would not take our proof: this key is no good here (revoked, another organisation's). */
+  private identityRefused(ticket: string | undefined, text: string): void {
+    const active = document.activeElement;
+    const focusWasOnOffers = !active || active === document.body || this.offers.el.contains(active);
+    this.identity.setRequired(true);
+    this.identity.forget();
+    this.refreshIdentity();
+    this.identityPanel.setError(text);
+    if (ticket) this.offers.refused(ticket, '');
+    if (focusWasOnOffers) this.identityPanel.input.focus();
+  }
+
   private lineName(id: string): string {
     return this.lineNames.get(id) ?? id;
   }
@@ -279,4 +344,11 @@ export class Desk {
     const capacity = this.capacity;
     this.chatCount.replaceChildren(live(() => t('desk.chatCount', { count, capacity })));
   }
+}
+
+function identityProblem(result: Extract<LoadResult, { ok: false }>): string {
+  if (result.problem === 'expired' && result.expires !== undefined) {
+    return t('identity.errors.expired', { date: formatDate(result.expires) });
+  }
+  return t(`identity.errors.${result.problem}`);
 }

@@ -1,4 +1,5 @@
 import { ChatCipher } from '../e2e/chat-cipher.js';
+import type { ProofResult } from './identity.js';
 import type { TicketId } from '../protocol/ids.js';
 import type { OperatorToServer, ServerToOperator } from '../protocol/operator-messages.js';
 import { h } from '../widget/shared/dom.js';
@@ -13,6 +14,10 @@ export interface OfferTrayDeps {
   lineName(id: string): string;
   /** The number of offers changed. */
   changed(): void;
+  /** What vouches for this chat key (identity/certificates.ts), if the deployment asks. */
+  prove(ticket: TicketId, key: string): Promise<ProofResult>;
+  /** Accepting failed for want of a usable identity key. */
+  identityMissing(problem: 'missing' | 'expired'): void;
 }
 
 /**
@@ -23,6 +28,7 @@ export class OfferTray {
   readonly el = h('div', { class: 'offer-list' });
   private readonly cards = new Map<TicketId, OfferCard>();
   private readonly pending = new Map<TicketId, ChatCipher>();
+  private locked = false;
 
   constructor(private readonly deps: OfferTrayDeps) {}
 
@@ -37,6 +43,7 @@ export class OfferTray {
       { ticket: m.ticket, lineName, language: m.language, topic: m.topic, waited: m.waited, expiresIn: m.expiresIn },
       { accept: () => void this.accept(m.ticket), decline: () => this.decline(m.ticket) },
     );
+    card.setLocked(this.locked);
     this.cards.set(m.ticket, card);
     this.el.appendChild(card.el);
     this.deps.changed();
@@ -60,6 +67,24 @@ export class OfferTray {
     return { cipher, hadFocus };
   }
 
+  /**
+   * Offers stay on show while the operator has no identity key, but Accept waits for it
+   * (each card says why).
+   */
+  setLocked(locked: boolean): void {
+    this.locked = locked;
+    for (const card of this.cards.values()) card.setLocked(locked);
+  }
+
+  /** The server refused our accept but the offer stands: forget its key, allow another try. */
+  refused(ticket: TicketId, text: string): boolean {
+    this.pending.get(ticket)?.wipe();
+    this.pending.delete(ticket);
+    const card = this.cards.get(ticket);
+    card?.setIdle(text);
+    return card !== undefined;
+  }
+
   has(ticket: TicketId): boolean {
     return this.cards.has(ticket);
   }
@@ -71,16 +96,24 @@ export class OfferTray {
 
   private async accept(ticket: TicketId): Promise<void> {
     const card = this.cards.get(ticket);
-    if (!card || this.pending.has(ticket)) return;
+    if (!card || this.pending.has(ticket) || this.locked) return;
     card.setBusy(t('offer.connecting'));
     const cipher = await ChatCipher.create('operator');
+    const proved = await this.deps.prove(ticket, cipher.publicKey);
     // The offer may have been withdrawn while the key pair was made.
     if (!this.cards.has(ticket)) {
       cipher.wipe();
       return;
     }
+    if (!proved.ok) {
+      cipher.wipe();
+      card.setIdle('');
+      this.deps.identityMissing(proved.problem);
+      return;
+    }
     this.pending.set(ticket, cipher);
-    if (!this.deps.send({ type: 'accept', ticket, key: cipher.publicKey })) {
+    const accept: OperatorToServer = { type: 'accept', ticket, key: cipher.publicKey, ...(proved.proof ? { proof: proved.proof } : {}) };
+    if (!this.deps.send(accept)) {
       this.drop(ticket);
       this.deps.announce(t('desk.offline'));
     }

@@ -23,15 +23,21 @@ export class OfferCard {
   private readonly accept: HTMLButtonElement;
   private readonly decline: HTMLButtonElement;
   private readonly status: HTMLElement;
+  private readonly hint: HTMLElement;
   private busy = false;
+  private locked = false;
 
   constructor(info: OfferInfo, handlers: { accept(): void; decline(): void }) {
     const arrived = performance.now();
     const headingId = uid('offer');
+    const hintId = uid('offer-hint');
     const waited = h('dd', {});
     const remaining = h('dd', {});
     this.status = h('p', { class: 'offer-status' });
-    this.accept = h('button', { type: 'button', class: 'primary', onclick: () => handlers.accept() }, live(() => t('offer.accept')));
+    // Visible whenever Accept is locked for want of the operator's identity key.
+    this.hint = h('p', { id: hintId, class: 'offer-hint', hidden: true }, live(() => t('offer.needsIdentity')));
+    this.accept = h('button', { type: 'button', class: 'primary', 'aria-describedby': hintId, onclick: () => handlers.accept() },
+      live(() => t('offer.accept')));
     this.decline = h('button', { type: 'button', class: 'secondary', onclick: () => handlers.decline() }, live(() => t('offer.decline')));
 
     const tick = () => {
@@ -57,6 +63,7 @@ export class OfferCard {
         row(() => t('offer.expiresIn'), remaining),
       ),
       this.status,
+      this.hint,
       h('div', { class: 'actions' }, this.accept, this.decline),
     );
   }
@@ -66,6 +73,21 @@ export class OfferCard {
     this.busy = true;
     this.accept.disabled = true;
     this.decline.disabled = true;
+    this.status.textContent = text;
+  }
+
+  /** Accept needs the identity key first (Decline never does). */
+  setLocked(locked: boolean): void {
+    this.locked = locked;
+    this.hint.hidden = !locked;
+    this.accept.disabled = this.busy || locked;
+  }
+
+  /** The accept did not go through (the server refused it): the offer can be taken again. */
+  setIdle(text: string): void {
+    this.busy = false;
+    this.accept.disabled = this.locked;
+    this.decline.disabled = false;
     this.status.textContent = text;
   }
 

@@ -1,12 +1,14 @@
 import type { OperatorStatus } from '../../protocol/operator-messages.js';
 import { h, replaceChildren, uid } from '../../widget/shared/dom.js';
-import { live, t, UI_LANGUAGES, uiLanguage, type UiLanguage } from '../i18n.js';
+import { formatDate, live, t, UI_LANGUAGES, uiLanguage, type UiLanguage } from '../i18n.js';
 
 export interface TopBar {
   el: HTMLElement;
   /** Signed in: show the operator's name and the desk controls; null hides them. */
   setOperator(name: string | null): void;
   setStatus(status: OperatorStatus | null): void;
+  /** The certified identity this console signs with (name and expiry); null when none. */
+  setIdentity(identity: { name: string; expires: number } | null): void;
 }
 
 const AUTONYMS: Record<UiLanguage, string> = { en: 'English', nl: 'Nederlands', fr: 'Français', de: 'Deutsch' };
@@ -22,11 +24,12 @@ export function createTopBar(handlers: {
 }): TopBar {
   let status: OperatorStatus | null = null;
   const name = h('p', { class: 'operator-name' });
+  const identity = h('p', { class: 'identity-text', hidden: true });
   const toggle = h('button', { type: 'button', class: 'toggle', 'aria-pressed': 'false', disabled: true,
     onclick: () => handlers.onAvailable(status !== 'available') }, live(() => t('desk.available')));
   const statusText = h('p', { class: 'status-text', role: 'status' });
   const signOut = h('button', { type: 'button', class: 'secondary', onclick: () => handlers.onSignOut() }, live(() => t('desk.signOut')));
-  const desk = h('div', { class: 'desk-controls', hidden: true }, name, toggle, statusText, signOut);
+  const desk = h('div', { class: 'desk-controls', hidden: true }, name, identity, toggle, statusText, signOut);
 
   const langId = uid('ui-language');
   const select = h('select', { id: langId },
@@ -56,6 +59,10 @@ export function createTopBar(handlers: {
     setStatus(value) {
       status = value;
       renderStatus();
+    },
+    setIdentity(value) {
+      identity.hidden = value === null;
+      replaceChildren(identity, value ? live(() => t('identity.badge', { name: value.name, date: formatDate(value.expires) })) : '');
     },
   };
 }

@@ -1,5 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
+import { certify, newSigningKeyPair, type OperatorIdentityFile } from '../../identity/certificates.js';
 import { loadLinesConfig, type LinesConfig } from '../../server/config/lines-config.js';
 import { TEST_PASSWORD, type TestServer } from '../support/test-server.js';
 
@@ -59,4 +63,60 @@ export async function signInOperator(page: Page, server: TestServer, id: string)
   await page.locator('button[aria-pressed]:enabled', { hasText: 'Available' }).waitFor();
   if ((await available.getAttribute('aria-pressed')) !== 'true') await available.click();
   await page.locator('button[aria-pressed="true"]', { hasText: 'Available' }).waitFor();
+}
+
+// ---- operator identity (identity/certificates.ts) --------------------------------------
+
+/**
+ * Builds the browser side into `<dir>/public` with `orgPublicKey` baked into the widget, as
+ * a real deployment does (dist/public is a demo build, which trusts no key). Returns the
+ * folder to serve as `publicDir`; throws if the build did not take the key.
+ */
+export function buildWithOrgKey(dir: string, orgPublicKey: string): string {
+  const outDir = join(dir, 'public');
+  const publicKeyPath = join(dir, 'org-public-key.txt');
+  const operatorsPath = join(dir, 'operators.json');
+  writeFileSync(publicKeyPath, `${orgPublicKey}\n`);
+  writeFileSync(operatorsPath, '{"operators":[]}\n');
+  const result = spawnSync('npx', ['tsx', 'scripts/build-browser.ts'], {
+    cwd: fileURLToPath(new URL('../../', import.meta.url)),
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      QUIETLINE_BUILD_OUT: outDir,
+      QUIETLINE_ORG_PUBLIC_KEY: publicKeyPath,
+      QUIETLINE_DEMO: '0',
+      QUIETLINE_OPERATORS: operatorsPath,
+    },
+  });
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+  if (result.status !== 0 || !output.includes('with an organisation key')) {
+    throw new Error(`the browser build with an organisation key failed (status ${result.status}):\n${output}`);
+  }
+  return outDir;
+}
+
+/**
+ * What `npm run operators -- certify` writes: a fresh identity key pair for `operator`,
+ * certified by `orgSecretKey`, saved as JSON in `dir`. Call readyIdentity() first.
+ */
+export function writeIdentityFile(
+  dir: string,
+  fileName: string,
+  orgSecretKey: string,
+  operator: { id: string; name: string },
+  expires = Date.now() + 30 * 86_400_000,
+): { path: string; identity: OperatorIdentityFile } {
+  const pair = newSigningKeyPair();
+  const certificate = certify(orgSecretKey, { operator: operator.id, name: operator.name, key: pair.publicKey, expires });
+  const identity: OperatorIdentityFile = { type: 'quietline-operator-identity', operator: operator.id, secretKey: pair.secretKey, certificate };
+  const path = join(dir, fileName);
+  writeFileSync(path, `${JSON.stringify(identity, null, 2)}\n`, { mode: 0o600 });
+  return { path, identity };
+}
+
+/** Load an identity file in the signed-in console; resolves once the top bar shows it. */
+export async function loadIdentityKey(page: Page, path: string): Promise<void> {
+  await page.getByLabel('Load identity key').setInputFiles(path);
+  await page.locator('.top-bar').getByText(/^Identity: /).waitFor();
 }

@@ -195,6 +195,7 @@ describe('readSettings', () => {
       ALLOWED_ORIGINS: '',
       QUIETLINE_LINES: 'config/lines.json',
       QUIETLINE_OPERATORS: 'config/operators.json',
+      QUIETLINE_ORG_PUBLIC_KEY: 'config/org-public-key.txt',
       OFFER_TIMEOUT_SECONDS: 30,
       RECONNECT_GRACE_SECONDS: 120,
       CHAT_MAX_HOURS: 12,

@@ -7,7 +7,11 @@ import type { Shell } from './views/shell.js';
 import { chatView, type ChatView } from './views/chat.js';
 import { waitingView, type WaitingView } from './views/waiting.js';
 
-export type ChatOutcome = { kind: 'ended'; by: EndedBy } | { kind: 'error'; code: ErrorCode };
+export type ChatOutcome =
+  | { kind: 'ended'; by: EndedBy }
+  | { kind: 'error'; code: ErrorCode }
+  /** The person answering could not be confirmed as the helpline's: stopped for safety. */
+  | { kind: 'untrusted' };
 
 /**
  * One chat from "Start chat" to its end, on screen: the waiting view, then the chat view,
@@ -94,6 +98,9 @@ export class ChatFlow {
         return;
       case 'ended':
         this.finish({ kind: 'ended', by: e.by });
+        return;
+      case 'untrusted':
+        this.finish({ kind: 'untrusted' });
         return;
       case 'error':
         return this.error(e.code);

@@ -1,5 +1,6 @@
 import { ChatCipher } from '../../e2e/chat-cipher.js';
 import { E2EError } from '../../e2e/errors.js';
+import { checkChatKey, readyIdentity } from '../../identity/certificates.js';
 import { CLOSE_CODES } from '../../protocol/close-codes.js';
 import type { ErrorCode } from '../../protocol/errors.js';
 import type { ChatId, LanguageCode, LineId, TopicId } from '../../protocol/ids.js';
@@ -11,6 +12,9 @@ import {
 } from '../../protocol/visitor-messages.js';
 import { Outbox } from '../shared/outbox.js';
 import { ReconnectingSocket } from '../shared/reconnecting-socket.js';
+import { ORG_PUBLIC_KEY } from './org-key.js';
+
+type Connected = Extract<ServerToVisitor, { type: 'connected' }>;
 
 export interface ChatRequest {
   line: LineId;
@@ -31,7 +35,12 @@ export type SessionEvent =
   | { kind: 'ended'; by: EndedBy }
   | { kind: 'error'; code: ErrorCode }
   /** A message arrived that could not be decrypted (tampered, malformed, out of order). */
-  | { kind: 'unreadable' };
+  | { kind: 'unreadable' }
+  /**
+   * The operator's key is not vouched for by the organisation (identity/certificates.ts):
+   * the chat was ended and everything forgotten before a word went to them.
+   */
+  | { kind: 'untrusted' };
 
 /** Closes after which reconnecting cannot help: the chat (or this client) is finished. */
 const FINAL_CLOSES: ReadonlyMap<number, SessionEvent> = new Map<number, SessionEvent>([
@@ -45,6 +54,10 @@ const FINAL_ERRORS: ReadonlySet<ErrorCode> = new Set(['ERR_CLIENT_TOO_OLD', 'ERR
 /**
  * One visitor chat: the socket, the cipher and the unacknowledged messages. Chat id, resume
  * token and keys live in this object only — never in storage — and die with finish().
+ *
+ * With an organisation key (baked into the build, widget/app/org-key.ts) the operator's
+ * chat key is trusted only with a valid proof from a certified operator, checked before
+ * the cipher is established — so before any message can be sealed to it.
  */
 export class ChatSession {
   private readonly socket: ReconnectingSocket<ServerToVisitor, VisitorToServer>;
@@ -54,10 +67,18 @@ export class ChatSession {
   /** True between `queued`/`resumed` and a drop: the server knows who we are. */
   private ready = false;
   private over = false;
+  /** The operator key the cipher was established with: a resume must bring the same one. */
+  private operatorKey: string | null = null;
 
   /** Makes the chat's key pair; nothing is sent until start(). */
-  static async create(url: string, request: ChatRequest, onEvent: (e: SessionEvent) => void): Promise<ChatSession> {
-    return new ChatSession(url, request, await ChatCipher.create('visitor'), onEvent);
+  static async create(
+    url: string,
+    request: ChatRequest,
+    onEvent: (e: SessionEvent) => void,
+    orgPublicKey: string | null = ORG_PUBLIC_KEY,
+  ): Promise<ChatSession> {
+    if (orgPublicKey) await readyIdentity();
+    return new ChatSession(url, request, await ChatCipher.create('visitor'), onEvent, orgPublicKey);
   }
 
   private constructor(
@@ -65,6 +86,7 @@ export class ChatSession {
     private readonly request: ChatRequest,
     private readonly cipher: ChatCipher,
     private readonly onEvent: (e: SessionEvent) => void,
+    private readonly orgPublicKey: string | null,
   ) {
     this.socket = new ReconnectingSocket(
       url,
@@ -145,7 +167,7 @@ export class ChatSession {
         this.flush();
         return;
       case 'connected':
-        return this.connected(m.key, m.operator);
+        return this.connected(m);
       case 'msg':
         return this.decrypt(m.seq, m.data);
       case 'ack':
@@ -163,11 +185,23 @@ export class ChatSession {
     }
   }
 
-  private connected(key: string, operator: string): void {
+  private connected(m: Connected): void {
+    let operator = m.operator;
+    if (this.orgPublicKey) {
+      // The same check on a resume: a relay must not swap in another key mid-chat either.
+      const verdict = this.chat ? checkChatKey(this.orgPublicKey, m.proof, this.chat, m.key, Date.now()) : null;
+      if (!verdict?.ok || (this.operatorKey !== null && this.operatorKey !== m.key)) {
+        this.untrusted();
+        return;
+      }
+      // The certified name, not the one the server says.
+      operator = verdict.name;
+    }
     const first = !this.cipher.established;
     if (first) {
       try {
-        this.cipher.establish(key, this.chat ?? '');
+        this.cipher.establish(m.key, this.chat ?? '');
+        this.operatorKey = m.key;
       } catch {
         this.onEvent({ kind: 'unreadable' });
         return;
@@ -175,6 +209,13 @@ export class ChatSession {
     }
     this.onEvent({ kind: 'connected', operator, first });
     this.flush();
+  }
+
+  /** Nobody we can vouch for answered: ask the server to end the chat, say nothing else, forget everything. */
+  private untrusted(): void {
+    this.socket.send({ type: 'end', quick: false });
+    this.finish();
+    this.onEvent({ kind: 'untrusted' });
   }
 
   private decrypt(seq: number, data: string): void {

@@ -14,6 +14,7 @@ import { endedView } from './views/ended.js';
 import { noticeView } from './views/notice.js';
 import { createShell } from './views/shell.js';
 import { startView, type StartChoice } from './views/start.js';
+import { untrustedView } from './views/untrusted.js';
 
 /**
  * The chat app inside our iframe. Everything it knows — lines, keys, the resume token —
@@ -103,6 +104,8 @@ function finished(from: ChatFlow, outcome: ChatOutcome): void {
   flow = null;
   if (outcome.kind === 'ended') {
     shell.show(endedView(lines, line, outcome.by, () => showHome()));
+  } else if (outcome.kind === 'untrusted') {
+    shell.show(untrustedView(lines, line, () => showHome()));
   } else if (outcome.code === 'ERR_LINE_CLOSED') {
     shell.show(closedView(lines, line));
   } else if (outcome.code === 'ERR_CLIENT_TOO_OLD') {
