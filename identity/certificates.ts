@@ -46,6 +46,12 @@ export type Verdict = { ok: true; name: string } | { ok: false; reason: 'no-proo
 /** How long a console's per-chat signature is valid: long enough for the longest chat. */
 export const CHAT_KEY_PROOF_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * Expiry is checked on the visitor's own clock, which may be wrong; a phone a few hours off
+ * must not see a genuine operator as an impostor. Signatures are never relaxed, only time.
+ */
+export const CLOCK_SKEW_MS = 12 * 60 * 60 * 1000;
+
 const encoder = new TextEncoder();
 
 export async function readyIdentity(): Promise<void> {
@@ -89,7 +95,7 @@ export function proveChatKey(identity: OperatorIdentityFile, chat: string, chatK
 export function checkCertificate(orgPublicKey: string, certificate: OperatorCertificate, now: number): Verdict {
   const { signature, ...fields } = certificate;
   if (!verifies(signature, certificateBytes(fields), orgPublicKey)) return { ok: false, reason: 'certificate' };
-  if (certificate.expires <= now) return { ok: false, reason: 'expired' };
+  if (certificate.expires + CLOCK_SKEW_MS <= now) return { ok: false, reason: 'expired' };
   return { ok: true, name: certificate.name };
 }
 
@@ -98,7 +104,7 @@ export function checkChatKey(orgPublicKey: string, proof: ChatKeyProof | undefin
   if (!proof) return { ok: false, reason: 'no-proof' };
   const certificate = checkCertificate(orgPublicKey, proof.certificate, now);
   if (!certificate.ok) return certificate;
-  if (proof.expires <= now) return { ok: false, reason: 'expired' };
+  if (proof.expires + CLOCK_SKEW_MS <= now) return { ok: false, reason: 'expired' };
   if (!verifies(proof.signature, chatKeyBytes(chat, chatKey, proof.expires), proof.certificate.key)) {
     return { ok: false, reason: 'signature' };
   }
