@@ -14,22 +14,15 @@
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { readOrgPublicKey } from '../server/config/org-key.js';
-import { runMode } from '../server/config/run-mode.js';
+import { runModeOf } from '../server/config/run-mode.js';
 import { readSettings } from '../server/config/settings.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = process.env.QUIETLINE_BUILD_OUT ?? join(root, 'dist', 'public');
 const settings = readSettings(process.env);
-const demo =
-  runMode({
-    demo: settings.QUIETLINE_DEMO,
-    operatorsPathSet: process.env.QUIETLINE_OPERATORS !== undefined,
-    operatorsPath: settings.QUIETLINE_OPERATORS,
-    operatorsFileExists: existsSync(settings.QUIETLINE_OPERATORS),
-  }) === 'demo';
+const demo = runModeOf(settings, process.env) === 'demo';
 const orgPublicKey = demo ? null : await readOrgPublicKey(settings.QUIETLINE_ORG_PUBLIC_KEY);
 const from = (path: string) => join(root, path);
 

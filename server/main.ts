@@ -7,7 +7,7 @@ import { systemClock } from './clock.js';
 import { buildAppConfig } from './config/build-app-config.js';
 import { ConfigError, loadLinesConfig } from './config/lines-config.js';
 import { readSettings } from './config/settings.js';
-import { runMode } from './config/run-mode.js';
+import { runModeOf } from './config/run-mode.js';
 import { readOrgPublicKey } from './config/org-key.js';
 import { createLogger } from './logging.js';
 import { MemoryStore } from './store/memory-store.js';
@@ -20,13 +20,7 @@ async function main(): Promise<void> {
   const publicDir = fileURLToPath(new URL('../dist/public/', import.meta.url));
   if (!existsSync(publicDir)) throw new ConfigError(`${publicDir}: missing; run \`npm run build\` first`);
 
-  const demo =
-    runMode({
-      demo: settings.QUIETLINE_DEMO,
-      operatorsPathSet: process.env.QUIETLINE_OPERATORS !== undefined,
-      operatorsPath: settings.QUIETLINE_OPERATORS,
-      operatorsFileExists: existsSync(settings.QUIETLINE_OPERATORS),
-    }) === 'demo';
+  const demo = runModeOf(settings, process.env) === 'demo';
   let directory: OperatorDirectory;
   let demoPasswords: Map<string, string> | null = null;
   if (demo) {

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { ConfigError } from './lines-config.js';
+import type { Settings } from './settings.js';
 
 export interface RunModeInputs {
   /** QUIETLINE_DEMO: true forces the demo, false forbids it, undefined decides by the file. */
@@ -21,4 +23,14 @@ export function runMode(inputs: RunModeInputs): 'demo' | 'configured' {
   throw new ConfigError(
     `environment: QUIETLINE_OPERATORS: no operators file at ${inputs.operatorsPath} (create it with \`npm run operators -- add …\`, or set QUIETLINE_DEMO=1 for the demo)`,
   );
+}
+
+/** The mode this environment asks for: what main.ts runs and what the browser build bakes. */
+export function runModeOf(settings: Settings, env: NodeJS.ProcessEnv): 'demo' | 'configured' {
+  return runMode({
+    demo: settings.QUIETLINE_DEMO,
+    operatorsPathSet: env.QUIETLINE_OPERATORS !== undefined,
+    operatorsPath: settings.QUIETLINE_OPERATORS,
+    operatorsFileExists: existsSync(settings.QUIETLINE_OPERATORS),
+  });
 }

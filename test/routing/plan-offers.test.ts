@@ -1,48 +1,16 @@
 import { expect } from 'chai';
 import { planOffers } from '../../server/routing/plan-offers.js';
 import type { OperatorPresence, Ticket } from '../../server/routing/types.js';
+import { presence, waitingTicket } from '../support/routing-fixtures.js';
 
 const NOW = Date.UTC(2026, 10, 23, 10, 0, 0);
 const MINUTE = 60_000;
 
-function ticket(id: string, overrides: Partial<Ticket> = {}): Ticket {
-  return {
-    id,
-    channel: 'chat',
-    line: '1712',
-    language: 'nl',
-    topic: 'violence',
-    createdAt: NOW - MINUTE,
-    state: 'waiting',
-    visitorKey: 'visitor-key',
-    tokenHash: 'token-hash',
-    offer: null,
-    triedBy: [],
-    operatorId: null,
-    operatorKey: null,
-    operatorProof: null,
-    operatorName: null,
-    acceptedAt: null,
-    endedBy: null,
-    endedAt: null,
-    ...overrides,
-  };
-}
+const ticket = (id: string, overrides: Partial<Ticket> = {}): Ticket => waitingTicket(id, NOW - MINUTE, overrides);
+const operator = (id: string, overrides: Partial<OperatorPresence> = {}): OperatorPresence =>
+  presence(id, { idleSince: NOW - 10 * MINUTE, ...overrides });
 
-function operator(id: string, overrides: Partial<OperatorPresence> = {}): OperatorPresence {
-  return {
-    id,
-    name: id,
-    status: 'available',
-    lines: ['1712'],
-    languages: ['nl'],
-    topics: ['violence'],
-    capacity: 1,
-    active: [],
-    idleSince: NOW - 10 * MINUTE,
-    ...overrides,
-  };
-}
+
 
 describe('planOffers', () => {
   describe('eligibility', () => {

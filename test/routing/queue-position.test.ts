@@ -1,32 +1,10 @@
 import { expect } from 'chai';
 import { queuePositions } from '../../server/routing/queue-position.js';
-import type { Ticket } from '../../server/routing/types.js';
+import { waitingTicket } from '../support/routing-fixtures.js';
 
 const NOW = Date.UTC(2026, 10, 23, 10, 0, 0);
+const ticket = waitingTicket;
 
-function ticket(id: string, createdAt: number, overrides: Partial<Ticket> = {}): Ticket {
-  return {
-    id,
-    channel: 'chat',
-    line: '1712',
-    language: 'nl',
-    topic: 'violence',
-    createdAt,
-    state: 'waiting',
-    visitorKey: 'visitor-key',
-    tokenHash: 'token-hash',
-    offer: null,
-    triedBy: [],
-    operatorId: null,
-    operatorKey: null,
-    operatorProof: null,
-    operatorName: null,
-    acceptedAt: null,
-    endedBy: null,
-    endedAt: null,
-    ...overrides,
-  };
-}
 
 describe('queuePositions', () => {
   it('numbers waiting tickets from 1, oldest first', () => {

@@ -1,23 +1,11 @@
 import { expect } from 'chai';
 import { DEFAULT_HANDLE_SECONDS, estimateWaitSeconds } from '../../server/routing/wait-estimate.js';
 import type { OperatorPresence } from '../../server/routing/types.js';
+import { presence } from '../support/routing-fixtures.js';
 
 const queue = { line: '1712', language: 'nl', topic: 'violence' };
+const operator = (id: string, overrides: Partial<OperatorPresence> = {}): OperatorPresence => presence(id, { capacity: 2, ...overrides });
 
-function operator(id: string, overrides: Partial<OperatorPresence> = {}): OperatorPresence {
-  return {
-    id,
-    name: id,
-    status: 'available',
-    lines: ['1712'],
-    languages: ['nl'],
-    topics: ['violence'],
-    capacity: 2,
-    active: [],
-    idleSince: 0,
-    ...overrides,
-  };
-}
 
 describe('estimateWaitSeconds', () => {
   describe('when nobody is staffed for the queue', () => {

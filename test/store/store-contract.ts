@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { ManualClock } from '../../server/clock.js';
 import type { PresenceStatus, Ticket } from '../../server/routing/types.js';
+import { waitingTicket } from '../support/routing-fixtures.js';
 import {
   HANDLE_TIME_SAMPLES,
   HANDLE_TIME_TTL_MS,
@@ -39,27 +40,7 @@ export function storeContract(name: string, make: (clock: ManualClock) => Promis
     });
 
     function ticket(id: string, overrides: Partial<Ticket> = {}): Ticket {
-      return {
-        id,
-        channel: 'chat',
-        line: '1712',
-        language: 'nl',
-        topic: 'violence',
-        createdAt: clock.now(),
-        state: 'waiting',
-        visitorKey: `visitor-key-${id}`,
-        tokenHash: `token-hash-${id}`,
-        offer: null,
-        triedBy: [],
-        operatorId: null,
-        operatorKey: null,
-        operatorProof: null,
-        operatorName: null,
-        acceptedAt: null,
-        endedBy: null,
-        endedAt: null,
-        ...overrides,
-      };
+      return waitingTicket(id, clock.now(), overrides);
     }
 
     /** An operator's account profile, as upsertPresence takes it. */
