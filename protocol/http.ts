@@ -54,6 +54,8 @@ export interface LinesResponse {
   emergency: string;
   /** Where quick exit sends the top page. */
   exitUrl: string;
+  /** How long the server keeps a chat for a visitor who lost the connection. */
+  reconnectGraceSeconds: number;
 }
 
 export interface SignInRequest {

@@ -23,7 +23,12 @@ export function linesRoute(config: AppConfig, clock: Clock): Router {
         isOpen({ timezone: line.timezone, hours: line.hours, holidays: config.lines.holidays }, now),
       alternatives: line.alternatives,
     }));
-    const body: LinesResponse = { lines, emergency: config.lines.emergency, exitUrl: config.lines.exitUrl };
+    const body: LinesResponse = {
+      lines,
+      emergency: config.lines.emergency,
+      exitUrl: config.lines.exitUrl,
+      reconnectGraceSeconds: Math.floor(config.reconnectGraceMs / 1000),
+    };
     res.json(body);
   });
   return router;

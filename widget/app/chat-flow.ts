@@ -29,7 +29,7 @@ export class ChatFlow {
     private readonly done: (outcome: ChatOutcome) => void,
   ) {}
 
-  async start(socketUrl: string, request: ChatRequest): Promise<void> {
+  async start(socketUrl: string, request: ChatRequest, giveUpAfterMs: number): Promise<void> {
     this.waiting = waitingView(this.line.family, () => this.leave());
     this.shell.show(this.waiting.el);
     let session: ChatSession;
@@ -45,6 +45,7 @@ export class ChatFlow {
       return;
     }
     this.session = session;
+    session.giveUpAfterMs = giveUpAfterMs;
     session.start();
   }
 

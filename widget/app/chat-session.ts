@@ -59,6 +59,9 @@ const FINAL_ERRORS: ReadonlySet<ErrorCode> = new Set(['ERR_CLIENT_TOO_OLD', 'ERR
  * chat key is trusted only with a valid proof from a certified operator, checked before
  * the cipher is established — so before any message can be sealed to it.
  */
+/** How long a visitor who never got through waits before seeing the phone numbers instead. */
+const UNREACHABLE_AFTER_MS = 20_000;
+
 export class ChatSession {
   private readonly socket: ReconnectingSocket<ServerToVisitor, VisitorToServer>;
   private readonly outbox = new Outbox();
@@ -69,6 +72,10 @@ export class ChatSession {
   private over = false;
   /** The operator key the cipher was established with: a resume must bring the same one. */
   private operatorKey: string | null = null;
+  /** Running while the connection is down; when it fires the server has let the chat go. */
+  private giveUp: ReturnType<typeof setTimeout> | null = null;
+  /** How long to keep trying after a drop: the server's reconnect grace. */
+  giveUpAfterMs = 120_000;
 
   /** Makes the chat's key pair; nothing is sent until start(). */
   static async create(
@@ -162,6 +169,8 @@ export class ChatSession {
         this.onEvent({ kind: 'queued', position: m.position, estimate: m.estimate });
         return;
       case 'resumed':
+        if (this.giveUp) clearTimeout(this.giveUp);
+        this.giveUp = null;
         this.ready = true;
         this.onEvent({ kind: 'link', up: true });
         this.flush();
@@ -253,6 +262,18 @@ export class ChatSession {
       return false;
     }
     this.onEvent({ kind: 'link', up: false });
+    // Past the server's grace the chat is gone even if we get through: say so, with the
+    // line's numbers, rather than show "Reconnecting…" for ever to someone in crisis.
+    // Never queued (the chat cannot be reached at all): give up sooner, with the numbers.
+    const queued = this.chat !== null;
+    this.giveUp ??= setTimeout(
+      () => {
+        if (this.ready || this.over) return;
+        this.finish();
+        this.onEvent(queued ? { kind: 'ended', by: 'system' } : { kind: 'error', code: 'ERR_INTERNAL' });
+      },
+      queued ? this.giveUpAfterMs : Math.min(this.giveUpAfterMs, UNREACHABLE_AFTER_MS),
+    );
     return true;
   }
 
@@ -266,6 +287,8 @@ export class ChatSession {
   finish(): void {
     if (this.over) return;
     this.over = true;
+    if (this.giveUp) clearTimeout(this.giveUp);
+    this.giveUp = null;
     this.ready = false;
     this.token = null;
     this.chat = null;

@@ -96,7 +96,7 @@ async function startChat(request: ChatRequest): Promise<void> {
   const url = `${scheme}//${window.location.host}${PATHS.visitorSocket}?${VERSION_PARAM}=${PROTOCOL_VERSION}`;
   const current = new ChatFlow(shell, line, (outcome) => finished(current, outcome));
   flow = current;
-  await current.start(url, request);
+  await current.start(url, request, (lines?.reconnectGraceSeconds ?? 120) * 1000);
 }
 
 function finished(from: ChatFlow, outcome: ChatOutcome): void {
