@@ -12,7 +12,8 @@
  * (tests build a widget with a test key this way).
  */
 import { build, type BuildOptions, type Plugin } from 'esbuild';
-import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { BUILD_INFO_FILE, type BuildInfo } from '../server/config/build-info.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readOrgPublicKey } from '../server/config/org-key.js';
@@ -24,6 +25,12 @@ const out = process.env.QUIETLINE_BUILD_OUT ?? join(root, 'dist', 'public');
 const settings = readSettings(process.env);
 const demo = runModeOf(settings, process.env) === 'demo';
 const orgPublicKey = demo ? null : await readOrgPublicKey(settings.QUIETLINE_ORG_PUBLIC_KEY);
+// A real deployment's widget must check operator identities: never build one that cannot.
+if (!demo && !orgPublicKey) {
+  throw new Error(
+    `no organisation key at ${settings.QUIETLINE_ORG_PUBLIC_KEY}: a non-demo build must carry one (npm run org-key -- create)`,
+  );
+}
 const from = (path: string) => join(root, path);
 
 /**
@@ -95,6 +102,9 @@ await Promise.all([
   }),
   ...pages.map(([source, target]) => copyPage(source, target)),
 ]);
+// The server compares this with its own key at start, so a stale or demo build of the
+// widget is never served by a real deployment (server/config/build-info.ts).
+await writeFile(join(out, BUILD_INFO_FILE), `${JSON.stringify({ orgPublicKey } satisfies BuildInfo)}\n`);
 console.log(
   `browser build: ${out} in ${Math.round(performance.now() - started)} ms, ${orgPublicKey ? 'with' : 'without'} an organisation key`,
 );

@@ -9,6 +9,7 @@ import { ConfigError, loadLinesConfig } from './config/lines-config.js';
 import { readSettings } from './config/settings.js';
 import { runModeOf } from './config/run-mode.js';
 import { readOrgPublicKey } from './config/org-key.js';
+import { checkBuildMatches } from './config/build-info.js';
 import { createLogger } from './logging.js';
 import { MemoryStore } from './store/memory-store.js';
 
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
       `environment: QUIETLINE_ORG_PUBLIC_KEY: no organisation key at ${settings.QUIETLINE_ORG_PUBLIC_KEY} (create one with \`npm run org-key -- create\`, then rebuild)`,
     );
   }
+  await checkBuildMatches(publicDir, orgPublicKey);
   const config = buildAppConfig(
     // The demo runs on plain http at any hour; a real deployment keeps both safeguards.
     demo ? { ...settings, QUIETLINE_IGNORE_HOURS: true, COOKIE_SECURE: false } : settings,
