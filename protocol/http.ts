@@ -12,6 +12,8 @@ export const PATHS = {
   /** POST {id, password} signs in (sets the HttpOnly session cookie); GET returns the
    *  profile; DELETE signs out. */
   session: '/api/session',
+  /** POST text/plain `{"token", "quick"}`: end (and with quick, purge) a chat without a socket. */
+  leave: '/api/chat/leave',
   health: '/healthz',
   ready: '/readyz',
 } as const;

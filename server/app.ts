@@ -17,6 +17,7 @@ import { Sessions } from './auth/sessions.js';
 import type { Clock } from './clock.js';
 import type { AppConfig } from './config/app-config.js';
 import { errorBoundary, sendError } from './http/errors.js';
+import { leaveRoute } from './http/leave-route.js';
 import { linesRoute } from './http/lines-route.js';
 import { securityHeaders } from './http/security-headers.js';
 import { sessionCookie, sessionRoute } from './http/session-route.js';
@@ -81,6 +82,7 @@ export function createApp(deps: AppDeps): QuietlineApp {
   let closing = false;
   app.get(PATHS.ready, (_req, res) => void (closing ? res.status(503).json({ status: 'closing' }) : res.json({ status: 'ready' })));
   app.use(PATHS.lines, linesRoute(config, clock));
+  app.use(PATHS.leave, leaveRoute(visitors));
   app.use(PATHS.session, sessionRoute({ config, sessions, directory, addresses, logger, signedOut: (token) => sessionWatch.ended(token) }));
   app.get('/', (_req, res) => res.redirect('/demo/'));
   app.use(express.static(config.publicDir, { etag: false, lastModified: false, index: 'index.html' }));

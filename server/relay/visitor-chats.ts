@@ -7,6 +7,7 @@ import { CLOSE_CODES } from '../../protocol/close-codes.js';
 import type { TimerHandle } from '../clock.js';
 import { isOpen } from '../routing/opening-hours.js';
 import { newTicket } from '../routing/new-ticket.js';
+import type { Ticket } from '../routing/types.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { LocalConnections, VisitorPeer } from './outbox.js';
 import { connectedMessage } from './chat-messages.js';
@@ -101,16 +102,23 @@ export class VisitorChats {
     await this.dispatcher.schedule();
   }
 
-  /** Come back with a token; on a bad token the peer is told why and closed. */
-  async resume(peer: VisitorPeer, token: string, received: number, bind: (id: TicketId) => void): Promise<void> {
+  /** The ticket a resume token belongs to, or undefined; compared in constant time. */
+  private async ticketForToken(token: string): Promise<Ticket | undefined> {
     const id = token.slice(0, TICKET_ID_CHARS);
     const ticket = token.length > TICKET_ID_CHARS ? await this.ctx.store.getTicket(id) : undefined;
     const presented = sha256(token.slice(TICKET_ID_CHARS));
     const expected = ticket ? Buffer.from(ticket.tokenHash, 'base64url') : Buffer.alloc(presented.length);
-    if (!ticket || !timingSafeEqual(presented, expected)) {
+    return ticket && expected.length === presented.length && timingSafeEqual(presented, expected) ? ticket : undefined;
+  }
+
+  /** Come back with a token; on a bad token the peer is told why and closed. */
+  async resume(peer: VisitorPeer, token: string, received: number, bind: (id: TicketId) => void): Promise<void> {
+    const ticket = await this.ticketForToken(token);
+    if (!ticket) {
       peer.fail('ERR_RESUME_FAILED');
       return;
     }
+    const id = ticket.id;
     this.graceTimers.get(id)?.cancel();
     this.graceTimers.delete(id);
     const replaced = this.connections.attachVisitor(id, peer);
@@ -165,6 +173,19 @@ export class VisitorChats {
     if (quick) await this.ctx.store.deleteTicket(id);
     this.connections.detachVisitor(id, peer);
     peer.close(CLOSE_CODES.normal, 'ended');
+  }
+
+  /**
+   * Leave without a socket: what a widget sends (as a beacon) when its connection is down
+   * at the moment the visitor ends or quick-exits, so the chat does not live on for the
+   * grace with an operator still writing into it. False for an unknown token.
+   */
+  async leaveByToken(token: string, quick: boolean): Promise<boolean> {
+    const ticket = await this.ticketForToken(token);
+    if (!ticket) return false;
+    await this.end(ticket.id, 'visitor');
+    if (quick) await this.ctx.store.deleteTicket(ticket.id);
+    return true;
   }
 
   /** The socket went away without leaving: keep the chat for the reconnect grace, then purge. */

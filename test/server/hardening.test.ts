@@ -113,6 +113,19 @@ describe('Bad input gets a typed error and loses nothing', () => {
     expect((await request()).reply.type).to.equal('queued');
   });
 
+  it('ends and purges a chat over HTTP when the widget has no socket (a beacon), given the token', async () => {
+    const { operator, visitor, chat } = await connectedChat(server, 'anna', { line: '1712', language: 'nl', topic: 'violence' });
+    visitor.socket.close();
+    await visitor.socket.closed;
+    const leave = (body: string) =>
+      fetch(`${server.url}/api/chat/leave`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body });
+    expect((await leave(JSON.stringify({ token: visitor.token.slice(0, 22) + 'x'.repeat(43), quick: true }))).status).to.equal(410);
+    expect((await leave('not json')).status).to.equal(400);
+    expect((await leave(JSON.stringify({ token: visitor.token, quick: true }))).status).to.equal(204);
+    expect(await operator.socket.next('ended')).to.include({ chat, by: 'visitor' });
+    expect(await server.store.getTicket(chat)).to.equal(undefined);
+  });
+
   it('refuses visitor sockets from origins not on the allow-list, before accepting them', async () => {
     expect(await upgradeStatus(`${server.wsUrl}/ws/visitor?v=1`, { Origin: 'https://evil.example' })).to.equal(403);
     expect(await upgradeStatus(`${server.wsUrl}/ws/visitor?v=1`, {})).to.equal(403);

@@ -1,3 +1,4 @@
+import { PATHS } from '../../protocol/http.js';
 import { ChatCipher } from '../../e2e/chat-cipher.js';
 import { E2EError } from '../../e2e/errors.js';
 import { checkChatKey, readyIdentity } from '../../identity/certificates.js';
@@ -143,7 +144,12 @@ export class ChatSession {
   /** Leave (or stop waiting). With `quick`, the server also purges at once. */
   end(quick: boolean): void {
     if (this.over) return;
-    this.socket.send({ type: 'end', quick });
+    // With the socket down (reconnecting), say it over plain HTTP instead; a beacon is
+    // delivered even as a quick exit takes the page away.
+    if (!this.socket.send({ type: 'end', quick }) && this.token) {
+      const body = new Blob([JSON.stringify({ token: this.token, quick })], { type: 'text/plain' });
+      navigator.sendBeacon(PATHS.leave, body);
+    }
     this.finish();
   }
 
@@ -160,6 +166,8 @@ export class ChatSession {
     if (this.over) return;
     switch (m.type) {
       case 'queued':
+        if (this.giveUp) clearTimeout(this.giveUp);
+        this.giveUp = null;
         this.chat = m.chat;
         this.token = m.token;
         this.ready = true;
@@ -268,6 +276,7 @@ export class ChatSession {
     const queued = this.chat !== null;
     this.giveUp ??= setTimeout(
       () => {
+        this.giveUp = null; // a later drop starts its own count
         if (this.ready || this.over) return;
         this.finish();
         this.onEvent(queued ? { kind: 'ended', by: 'system' } : { kind: 'error', code: 'ERR_INTERNAL' });
