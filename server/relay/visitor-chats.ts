@@ -20,6 +20,9 @@ export const NEW_CHATS_PER_ADDRESS = 20;
 /** ... and hold open at once (waiting or talking). */
 export const OPEN_CHATS_PER_ADDRESS = 5;
 
+/** How long an operator has to wrap up a chat the visitor (or the system) ended. */
+export const WRAP_UP_WINDOW_MS = 30 * 60_000;
+
 /** Ticket ids are 16 random bytes: 22 characters of base64url; the resume token appends a secret. */
 const TICKET_ID_CHARS = 22;
 
@@ -199,7 +202,8 @@ export class VisitorChats {
         this.graceTimers.delete(id);
         if (this.connections.visitorConnected(id)) return;
         void this.end(id, 'system')
-          .then(() => this.ctx.store.deleteTicket(id))
+          // Purge now unless an operator still has to wrap it up (then its TTL purges it).
+          .then((before) => (before?.operatorId ? undefined : this.ctx.store.deleteTicket(id)))
           .catch(() => undefined);
       }),
     );
@@ -209,11 +213,16 @@ export class VisitorChats {
    * End a chat from any side: tells the operator and frees their slot, withdraws a pending
    * offer, records the handle time for estimates.
    */
-  async end(id: TicketId, by: EndedBy): Promise<void> {
+  async end(id: TicketId, by: EndedBy): Promise<Ticket | undefined> {
     const { store, clock, config, outbox, logger } = this.ctx;
     this.forgetSender(id);
-    const before = await store.endTicket(id, by, clock.now(), config.reconnectGraceMs);
-    if (!before) return;
+    // A chat the operator did not end waits for their wrap-up: its routing record (never
+    // content) is kept a while longer so the category can still be counted.
+    const current = await store.getTicket(id);
+    const awaitsWrapUp = current?.operatorId != null && by !== 'operator';
+    const keepMs = awaitsWrapUp ? Math.max(config.reconnectGraceMs, WRAP_UP_WINDOW_MS) : config.reconnectGraceMs;
+    const before = await store.endTicket(id, by, clock.now(), keepMs);
+    if (!before) return undefined;
     this.dispatcher.cancelOffer(id);
     if (before.offer) outbox.toOperator(before.offer.operatorId, { type: 'offer-withdrawn', ticket: id, reason: 'left' });
     if (before.operatorId && by !== 'operator') outbox.toOperator(before.operatorId, { type: 'ended', chat: id, by });
@@ -224,6 +233,7 @@ export class VisitorChats {
     }
     logger.info({ event: 'chat.ended', ticket: id, by, status: before.state }, 'chat ended');
     await this.dispatcher.schedule();
+    return before;
   }
 
   private forgetSender(id: TicketId): void {

@@ -75,6 +75,20 @@ describe('Offers and the queue, on the real server with a manual clock', () => {
     expect(bucket?.counts).to.deep.equal({ requested: 1, abandoned: 1 });
   });
 
+  it('still counts the wrap-up of a chat the visitor left, when the operator writes it some minutes later', async () => {
+    const { operator, visitor, chat } = await connectedChat(server, 'anna', { line: '1712', language: 'nl', topic: 'violence' });
+    visitor.socket.close();
+    await visitor.socket.closed;
+    server.manualClock!.advance(server.config.reconnectGraceMs);
+    expect(await operator.socket.next('ended')).to.include({ chat, by: 'system' });
+    server.manualClock!.advance(3 * 60_000);
+    operator.socket.send({ type: 'end', chat, wrapUp: 'crisis' });
+    await operator.socket.next('ended');
+    const [bucket] = await server.store.aggregates();
+    expect(bucket?.counts).to.deep.include({ 'wrapUp:crisis': 1 });
+    expect(await server.store.getTicket(chat), 'purged once wrapped up').to.equal(undefined);
+  });
+
   it('gives an estimate once operators are staffed, and learns from handled chats', async () => {
     const { operator: anna, visitor, chat } = await connectedChat(server, 'anna', { line: '1712', language: 'nl', topic: 'violence' });
     server.manualClock!.advance(5 * 60_000);
