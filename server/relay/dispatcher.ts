@@ -1,5 +1,6 @@
 import type { TicketId } from '../../protocol/ids.js';
 import type { TimerHandle } from '../clock.js';
+import { hasLiveOffer } from '../routing/eligibility.js';
 import { planOffers } from '../routing/plan-offers.js';
 import { queuePositions } from '../routing/queue-position.js';
 import type { OperatorPresence, Ticket } from '../routing/types.js';
@@ -89,7 +90,10 @@ export class Dispatcher {
     const { store, clock, config, outbox } = this.ctx;
     const now = clock.now();
     const [tickets, operators] = await Promise.all([store.listTickets(), store.listPresence()]);
-    for (const plan of planOffers(tickets, operators, now)) {
+    // A visitor whose connection dropped is not offered until they are back: an operator
+    // would otherwise take a chat with nobody there (a widget that asked twice leaves one).
+    const offerable = tickets.filter((t) => t.state !== 'waiting' || hasLiveOffer(t, now) || outbox.visitorConnected(t.id));
+    for (const plan of planOffers(offerable, operators, now)) {
       const expiresAt = now + config.offerTimeoutMs;
       if (!(await store.offerTicket(plan.ticketId, { operatorId: plan.operatorId, expiresAt }, now))) continue;
       const ticket = tickets.find((t) => t.id === plan.ticketId)!;

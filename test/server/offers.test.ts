@@ -89,6 +89,23 @@ describe('Offers and the queue, on the real server with a manual clock', () => {
     expect(await server.store.getTicket(chat), 'purged once wrapped up').to.equal(undefined);
   });
 
+  it('does not offer a chat whose visitor is disconnected, and offers it again once they are back', async () => {
+    const visitor = await TestVisitor.request(await visitorSocket(server), '1712', 'nl', 'violence');
+    visitor.socket.close();
+    await visitor.socket.closed;
+    const anna = new TestOperator(await operatorSocket(server, 'anna'));
+    await anna.available();
+    // A second status round trip: frames are handled in order, each after its dispatch run.
+    anna.socket.send({ type: 'status', status: 'available' });
+    await anna.socket.next('status');
+    expect(anna.socket.has('offer'), 'no offer while the visitor is away').to.equal(false);
+    const again = await visitorSocket(server);
+    again.send({ type: 'resume', token: visitor.token, received: 0 });
+    await again.next('resumed');
+    expect(await anna.socket.next('offer')).to.include({ ticket: visitor.chat });
+    expect(anna.socket.received.filter((m) => m.type === 'offer')).to.have.length(1);
+  });
+
   it('gives an estimate once operators are staffed, and learns from handled chats', async () => {
     const { operator: anna, visitor, chat } = await connectedChat(server, 'anna', { line: '1712', language: 'nl', topic: 'violence' });
     server.manualClock!.advance(5 * 60_000);
