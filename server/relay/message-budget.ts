@@ -17,10 +17,14 @@ export class MessageBudget {
     return `c${this.nextId++}`;
   }
 
-  /** 'ok', 'refuse' (over budget), or 'disconnect' (over three times the budget). */
-  async spend(key: string): Promise<'ok' | 'refuse' | 'disconnect'> {
+  /**
+   * 'ok', 'refuse' (over budget), or 'disconnect' (over three times the budget). Typing
+   * signals have a budget of their own: a fast typist's indicators must never crowd out
+   * the messages themselves.
+   */
+  async spend(key: string, kind: 'typing' | 'other' = 'other'): Promise<'ok' | 'refuse' | 'disconnect'> {
     try {
-      await this.limiter.consume(key);
+      await this.limiter.consume(`${key}:${kind}`);
       return 'ok';
     } catch (rejection) {
       const consumed = (rejection as { consumedPoints?: number }).consumedPoints ?? 0;
@@ -29,6 +33,7 @@ export class MessageBudget {
   }
 
   forget(key: string): void {
-    void this.limiter.delete(key);
+    void this.limiter.delete(`${key}:typing`);
+    void this.limiter.delete(`${key}:other`);
   }
 }

@@ -64,7 +64,10 @@ export function serveOperator(socket: WebSocket, account: OperatorAccount, sessi
         observer?.('in', 'operator', isBinary ? '<binary>' : raw.toString());
         const parsed = parseFrame(raw, isBinary, operatorToServerSchema);
         // The budget first: a flood must not cost a session look-up per frame.
-        const verdict = await budget.spend(budgetKey);
+        const typing = parsed.ok && parsed.message.type === 'typing';
+        const verdict = await budget.spend(budgetKey, typing ? 'typing' : 'other');
+        // An indicator over its budget is simply not shown: it carries nothing to lose.
+        if (verdict === 'refuse' && typing) return;
         if (verdict !== 'ok') {
           const about = parsed.ok && parsed.message.type === 'msg' ? { chat: parsed.message.chat, seq: parsed.message.seq } : {};
           peer.send({ type: 'error', code: 'ERR_RATE_LIMITED', ...about });

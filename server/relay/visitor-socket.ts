@@ -58,7 +58,10 @@ export function serveVisitor(socket: WebSocket, { ctx, chats, budget, observer, 
         observer?.('in', 'visitor', isBinary ? '<binary>' : raw.toString());
         const parsed = parseFrame(raw, isBinary, visitorToServerSchema);
         const seq = parsed.ok && parsed.message.type === 'msg' ? parsed.message.seq : undefined;
-        const verdict = await budget.spend(budgetKey);
+        const typing = parsed.ok && parsed.message.type === 'typing';
+        const verdict = await budget.spend(budgetKey, typing ? 'typing' : 'other');
+        // An indicator over its budget is simply not shown: it carries nothing to lose.
+        if (verdict === 'refuse' && typing) return;
         if (verdict !== 'ok') {
           peer.send({ type: 'error', code: 'ERR_RATE_LIMITED', ...(seq ? { seq } : {}) });
           if (verdict === 'disconnect') peer.close(CLOSE_CODES.rateLimited, 'ERR_RATE_LIMITED');

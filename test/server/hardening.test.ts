@@ -126,6 +126,14 @@ describe('Bad input gets a typed error and loses nothing', () => {
     expect(await server.store.getTicket(chat)).to.equal(undefined);
   });
 
+  it('never lets typing indicators use up the budget for messages', async () => {
+    const { visitor, operator, chat } = await connectedChat(server, 'anna', { line: '1712', language: 'nl', topic: 'violence' });
+    for (let i = 0; i < LIMITS.messagesPerWindow + 5; i++) visitor.socket.send({ type: 'typing', on: i % 2 === 0 });
+    await visitor.say('nog steeds hier');
+    expect(await operator.hear(chat)).to.equal('nog steeds hier');
+    expect(visitor.socket.received.some((m) => m.type === 'error')).to.equal(false);
+  });
+
   it('refuses visitor sockets from origins not on the allow-list, before accepting them', async () => {
     expect(await upgradeStatus(`${server.wsUrl}/ws/visitor?v=1`, { Origin: 'https://evil.example' })).to.equal(403);
     expect(await upgradeStatus(`${server.wsUrl}/ws/visitor?v=1`, {})).to.equal(403);
