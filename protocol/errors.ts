@@ -22,6 +22,10 @@ export const ERRORS = {
   },
   ERR_FRAME_TOO_LARGE: { status: 413, close: CLOSE_CODES.frameTooLarge, message: 'The message is too large.' },
   ERR_RATE_LIMITED: { status: 429, message: 'Too many messages at once. Please wait a moment and try again.' },
+  ERR_TOO_MANY_CHATS: {
+    status: 429,
+    message: 'Many chats are being started from your network right now. Please try again in a few minutes, or call the helpline.',
+  },
   ERR_TOO_MANY_ATTEMPTS: { status: 429, message: 'Too many attempts. Please wait a few minutes.' },
   ERR_ORIGIN_NOT_ALLOWED: { status: 403, message: 'This page may not open the chat.' },
   ERR_UNAUTHENTICATED: { status: 401, close: CLOSE_CODES.unauthenticated, message: 'Please sign in.' },

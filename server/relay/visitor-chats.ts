@@ -15,10 +15,13 @@ import { countChat, type RelayContext } from './relay-context.js';
 
 type RequestMessage = Extract<VisitorToServer, { type: 'request' }>;
 
-/** How many chats one address may start per ten minutes ... */
-export const NEW_CHATS_PER_ADDRESS = 20;
+/**
+ * How many chats one address may start per ten minutes ... Loose on purpose: a mobile
+ * network (carrier-grade NAT), a shelter or a school puts many people behind one address.
+ */
+export const NEW_CHATS_PER_ADDRESS = 30;
 /** ... and hold open at once (waiting or talking). */
-export const OPEN_CHATS_PER_ADDRESS = 5;
+export const OPEN_CHATS_PER_ADDRESS = 10;
 
 /** How long an operator has to wrap up a chat the visitor (or the system) ended. */
 export const WRAP_UP_WINDOW_MS = 30 * 60_000;
@@ -72,11 +75,12 @@ export class VisitorChats {
       return;
     }
     try {
+      await this.pruneSender(addressKey);
       if ((this.openBySender.get(addressKey)?.size ?? 0) >= OPEN_CHATS_PER_ADDRESS) throw new Error('too many open');
       await this.newChats.consume(addressKey);
     } catch {
-      this.ctx.logger.warn({ event: 'ticket.limited', line: request.line, code: 'ERR_RATE_LIMITED' }, 'too many new chats');
-      peer.send({ type: 'error', code: 'ERR_RATE_LIMITED' });
+      this.ctx.logger.warn({ event: 'ticket.limited', line: request.line, code: 'ERR_TOO_MANY_CHATS' }, 'too many new chats');
+      peer.send({ type: 'error', code: 'ERR_TOO_MANY_CHATS' });
       return;
     }
     const id = randomBytes(16).toString('base64url');
@@ -234,6 +238,14 @@ export class VisitorChats {
     logger.info({ event: 'chat.ended', ticket: id, by, status: before.state }, 'chat ended');
     await this.dispatcher.schedule();
     return before;
+  }
+
+  /** Chats that expired by their TTL were never ended: stop counting them for their sender. */
+  private async pruneSender(addressKey: string): Promise<void> {
+    for (const id of [...(this.openBySender.get(addressKey) ?? [])]) {
+      const state = (await this.ctx.store.getTicket(id))?.state;
+      if (state !== 'waiting' && state !== 'active') this.forgetSender(id);
+    }
   }
 
   private forgetSender(id: TicketId): void {

@@ -92,7 +92,7 @@ describe('Bad input gets a typed error and loses nothing', () => {
       await socket.closed;
     }
     expect(codes.slice(0, NEW_CHATS_PER_ADDRESS).every((c) => c === 'queued')).to.equal(true);
-    expect(codes[NEW_CHATS_PER_ADDRESS]).to.equal('ERR_RATE_LIMITED');
+    expect(codes[NEW_CHATS_PER_ADDRESS]).to.equal('ERR_TOO_MANY_CHATS');
   });
 
   it('limits how many chats one address may hold open at once, and frees a place when one ends', async () => {
@@ -107,7 +107,7 @@ describe('Bad input gets a typed error and loses nothing', () => {
       expect(reply.type).to.equal('queued');
       open.push(socket);
     }
-    expect((await request()).reply).to.include({ type: 'error', code: 'ERR_RATE_LIMITED' });
+    expect((await request()).reply).to.include({ type: 'error', code: 'ERR_TOO_MANY_CHATS' });
     open[0]!.send({ type: 'end', quick: true });
     await open[0]!.closed;
     expect((await request()).reply.type).to.equal('queued');
