@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
 import { certify, newSigningKeyPair, type OperatorIdentityFile } from '../../identity/certificates.js';
@@ -119,4 +121,18 @@ export function writeIdentityFile(
 export async function loadIdentityKey(page: Page, path: string): Promise<void> {
   await page.getByLabel('Load identity key').setInputFiles(path);
   await page.locator('.top-bar').getByText(/^Identity: /).waitFor();
+}
+
+/**
+ * A helpline's own page on another origin, embedding the widget as in production: the
+ * iframe is then cross-origin to the page that hosts it.
+ */
+export async function helplinePage(widgetOrigin: () => string): Promise<{ origin: string; server: Server }> {
+  const server = createServer((_req, res) => {
+    res.setHeader('content-type', 'text/html; charset=utf-8');
+    res.end(`<!doctype html><html lang="en"><title>A helpline</title><main><h1>A helpline</h1>
+      <script src="${widgetOrigin()}/widget.js" data-line="1712" data-lang="en" async></script></main></html>`);
+  });
+  await new Promise<void>((resolve) => server.listen(0, 'localhost', resolve));
+  return { origin: `http://localhost:${(server.address() as AddressInfo).port}`, server };
 }

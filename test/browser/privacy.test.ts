@@ -1,24 +1,9 @@
 import { expect } from 'chai';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { encodings } from '../support/encodings.js';
-import { launchChromium, linesWithEnglish, OPERATOR_1712, signInOperator, startChat } from './browser.js';
-
-/**
- * A helpline's own page on another origin, embedding the widget as in production: the
- * iframe is then cross-origin to the page that hosts it.
- */
-async function helplinePage(widgetOrigin: () => string): Promise<{ origin: string; server: Server }> {
-  const server = createServer((_req, res) => {
-    res.setHeader('content-type', 'text/html; charset=utf-8');
-    res.end(`<!doctype html><html lang="en"><title>A helpline</title><main><h1>A helpline</h1>
-      <script src="${widgetOrigin()}/widget.js" data-line="1712" data-lang="en" async></script></main></html>`);
-  });
-  await new Promise<void>((resolve) => server.listen(0, 'localhost', resolve));
-  return { origin: `http://localhost:${(server.address() as AddressInfo).port}`, server };
-}
+import { helplinePage, launchChromium, linesWithEnglish, OPERATOR_1712, signInOperator, startChat } from './browser.js';
 
 describe('Browser privacy: a whole chat through the real widget and console (invariants 1–3)', () => {
   let quietline: TestServer;

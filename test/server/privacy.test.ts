@@ -12,6 +12,8 @@ describe('Privacy: the server never sees plaintext and logs no person (invariant
     });
   });
   after(() => server.close());
+  /** The chat's secrets, kept to look for them in the logs afterwards. */
+  const secrets: string[] = [];
 
   it('relays a whole chat with sentinel sentences without any of them in a frame or a log line', async () => {
     const sentinels = [
@@ -20,6 +22,8 @@ describe('Privacy: the server never sees plaintext and logs no person (invariant
       'SENTINEL-visitor-2d44 ünïcødé — ça va? 🙂',
     ];
     const { operator, visitor, chat } = await connectedChat(server, 'op', { line: 'stop-it-now', language: 'nl', topic: 'attraction-to-minors' });
+    const connected = visitor.socket.received.find((m) => m.type === 'connected') as unknown as { key: string };
+    secrets.push(visitor.token.slice(22), visitor.cipher.publicKey, connected.key);
     await visitor.say(sentinels[0]!);
     expect(await operator.hear(chat)).to.equal(sentinels[0]);
     await operator.say(chat, sentinels[1]!);
@@ -44,11 +48,13 @@ describe('Privacy: the server never sees plaintext and logs no person (invariant
     }
   });
 
-  it('writes no address, user agent or resume secret to the logs', async () => {
+  it('writes no address, user agent, resume secret or chat key to the logs', async () => {
     expect(server.logLines.length).to.be.greaterThan(5);
     for (const line of server.logLines) {
       expect(line).to.not.match(/127\.0\.0\.1|::1|::ffff|user-?agent|node-fetch|undici|"ip"|"hostname"|"pid"/i);
       expect(line).to.not.match(/"token"|"key"|"data"|"password"/);
+      for (const secret of secrets) expect(line).to.not.include(secret);
     }
+    expect(secrets, 'the chat ran and its secrets were collected').to.have.length(3);
   });
 });

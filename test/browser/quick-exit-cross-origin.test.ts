@@ -1,0 +1,55 @@
+import { expect } from 'chai';
+import type { Server } from 'node:http';
+import type { Browser } from 'playwright-core';
+import { TestOperator } from '../support/chat-parties.js';
+import { operatorSocket } from '../support/socket-client.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+import { helplinePage, launchChromium, linesWithEnglish, OPERATOR_1712, startChat, stubExitSite } from './browser.js';
+
+const EXIT_URL = 'https://www.google.com/search?q=weather';
+
+describe('Browser: quick exit from a widget embedded on another origin, as in production', () => {
+  let quietline: TestServer;
+  let host: { origin: string; server: Server };
+  let browser: Browser;
+
+  before(async () => {
+    host = await helplinePage(() => quietline.url);
+    quietline = await startTestServer({
+      operators: [OPERATOR_1712],
+      config: { lines: await linesWithEnglish(), allowedOrigins: [host.origin] },
+    });
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    host?.server.close();
+    await quietline?.close();
+  });
+
+  it('[BR9] replaces the helpline page (cross-origin top) and purges the chat at the server', async () => {
+    const context = await browser.newContext();
+    await stubExitSite(context);
+    const operator = new TestOperator(await operatorSocket(quietline, OPERATOR_1712.id));
+    try {
+      await operator.available();
+      const page = await context.newPage();
+      await page.goto(`${host.origin}/`);
+      await page.getByRole('button', { name: 'Chat with us' }).click();
+      const widget = page.frameLocator('iframe');
+      await startChat(widget);
+      const chat = await operator.acceptNextOffer();
+      await widget.getByRole('heading', { name: /^Chat with/ }).waitFor();
+
+      await widget.getByRole('button', { name: 'Quick exit' }).click();
+      await page.waitForURL(EXIT_URL);
+      expect(await operator.socket.next('ended')).to.include({ chat, by: 'visitor' });
+      expect(await quietline.store.getTicket(chat), 'purged at once').to.equal(undefined);
+      await page.goBack();
+      expect(page.url()).to.not.include(host.origin);
+    } finally {
+      operator.socket.close();
+      await context.close();
+    }
+  });
+});
