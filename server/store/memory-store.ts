@@ -119,7 +119,8 @@ export class MemoryStore implements Store {
     t.endedAt = now;
     if (t.operatorId) this.release(t.operatorId, id, now);
     this.tickets.expire(id, graceMs);
-    this.buffers.expire(id, graceMs);
+    // Nobody can be sent the messages of an ended chat: its ciphertext goes at once.
+    this.buffers.delete(id);
     return before;
   }
 

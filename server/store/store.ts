@@ -56,8 +56,8 @@ export interface Store {
    */
   acceptOffer(id: TicketId, operatorId: OperatorId, operatorKey: string, now: number, proof?: ChatKeyProof | null): Promise<AcceptResult>;
   /**
-   * End a chat (idempotent): frees the operator's slot and keeps the ticket only for
-   * `graceMs`, so a reconnecting side learns it ended. Returns the ticket as it was before,
+   * End a chat (idempotent): frees the operator's slot, deletes its buffered messages, and
+   * keeps the ticket only for `graceMs`, so a reconnecting side learns it ended. Returns the ticket as it was before,
    * or undefined if it was already ended or gone.
    */
   endTicket(id: TicketId, by: EndedBy, now: number, graceMs: number): Promise<Ticket | undefined>;
