@@ -1,4 +1,4 @@
-import i18next from 'i18next';
+import { createTranslator, UI_LANGUAGES, type UiLanguage } from '../widget/shared/translator.js';
 import en from './locales/en.json' with { type: 'json' };
 import nl from './locales/nl.json' with { type: 'json' };
 import fr from './locales/fr.json' with { type: 'json' };
@@ -9,17 +9,9 @@ import de from './locales/de.json' with { type: 'json' };
  * losing open chats, so translated text is bound with live()/liveAttr() and re-applied on
  * a switch instead of re-rendering the page.
  */
-export const UI_LANGUAGES = ['en', 'nl', 'fr', 'de'] as const;
-export type UiLanguage = (typeof UI_LANGUAGES)[number];
+export { UI_LANGUAGES, type UiLanguage };
 
-const i18n = i18next.createInstance();
-void i18n.init({
-  resources: { en: { translation: en }, nl: { translation: nl }, fr: { translation: fr }, de: { translation: de } },
-  lng: 'en',
-  fallbackLng: 'en',
-  initAsync: false,
-  interpolation: { escapeValue: false }, // text goes in via textContent, never as HTML
-});
+const i18n = createTranslator({ en, nl, fr, de });
 
 export type TOptions = Record<string, string | number | undefined>;
 

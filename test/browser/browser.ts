@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
 import { certify, newSigningKeyPair, type OperatorIdentityFile } from '../../identity/certificates.js';
 import { loadLinesConfig, type LinesConfig } from '../../server/config/lines-config.js';
-import { TEST_PASSWORD, type TestServer } from '../support/test-server.js';
+import { startTestServer, TEST_PASSWORD, type TestServer } from '../support/test-server.js';
 
 /** Debian's Chromium, never a downloaded browser; quiet flags so nothing phones home. */
 export function launchChromium(): Promise<Browser> {
@@ -135,4 +135,30 @@ export async function helplinePage(widgetOrigin: () => string): Promise<{ origin
   });
   await new Promise<void>((resolve) => server.listen(0, 'localhost', resolve));
   return { origin: `http://localhost:${(server.address() as AddressInfo).port}`, server };
+}
+
+/** Quietline allowing one helpline page on another origin, which embeds its widget. */
+export interface CrossOriginSetup {
+  quietline: TestServer;
+  host: { origin: string; server: Server };
+  close(): Promise<void>;
+}
+
+export async function crossOriginSetup(): Promise<CrossOriginSetup> {
+  let quietline: TestServer | null = null;
+  // The helpline page's origin comes first: Quietline must allow it to frame the widget.
+  const host = await helplinePage(() => quietline!.url);
+  quietline = await startTestServer({
+    operators: [OPERATOR_1712],
+    config: { lines: await linesWithEnglish(), allowedOrigins: [host.origin] },
+  });
+  const started = quietline;
+  return {
+    quietline: started,
+    host,
+    async close() {
+      host.server.close();
+      await started.close();
+    },
+  };
 }

@@ -1,28 +1,23 @@
 import { expect } from 'chai';
-import type { Server } from 'node:http';
 import type { Browser } from 'playwright-core';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import type { TestServer } from '../support/test-server.js';
 import { encodings } from '../support/encodings.js';
-import { helplinePage, launchChromium, linesWithEnglish, OPERATOR_1712, signInOperator, startChat } from './browser.js';
+import { crossOriginSetup, launchChromium, OPERATOR_1712, signInOperator, startChat, type CrossOriginSetup } from './browser.js';
 
 describe('Browser privacy: a whole chat through the real widget and console (invariants 1–3)', () => {
+  let setup: CrossOriginSetup;
   let quietline: TestServer;
-  let host: { origin: string; server: Server };
+  let host: CrossOriginSetup['host'];
   let browser: Browser;
 
   before(async () => {
-    // The helpline page's origin comes first: Quietline must allow it to frame the widget.
-    host = await helplinePage(() => quietline.url);
-    quietline = await startTestServer({
-      operators: [OPERATOR_1712],
-      config: { lines: await linesWithEnglish(), allowedOrigins: [host.origin] },
-    });
+    setup = await crossOriginSetup();
+    ({ quietline, host } = setup);
     browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
-    host?.server.close();
-    await quietline?.close();
+    await setup?.close();
   });
 
   it('[BP1] carries sentinel sentences both ways with none of them in any frame or log line, and leaves no storage on any origin', async () => {

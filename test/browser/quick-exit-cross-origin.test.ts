@@ -1,30 +1,26 @@
 import { expect } from 'chai';
-import type { Server } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { TestOperator } from '../support/chat-parties.js';
 import { operatorSocket } from '../support/socket-client.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { helplinePage, launchChromium, linesWithEnglish, OPERATOR_1712, startChat, stubExitSite } from './browser.js';
+import type { TestServer } from '../support/test-server.js';
+import { crossOriginSetup, launchChromium, OPERATOR_1712, startChat, stubExitSite, type CrossOriginSetup } from './browser.js';
 
 const EXIT_URL = 'https://www.google.com/search?q=weather';
 
 describe('Browser: quick exit from a widget embedded on another origin, as in production', () => {
+  let setup: CrossOriginSetup;
   let quietline: TestServer;
-  let host: { origin: string; server: Server };
+  let host: CrossOriginSetup['host'];
   let browser: Browser;
 
   before(async () => {
-    host = await helplinePage(() => quietline.url);
-    quietline = await startTestServer({
-      operators: [OPERATOR_1712],
-      config: { lines: await linesWithEnglish(), allowedOrigins: [host.origin] },
-    });
+    setup = await crossOriginSetup();
+    ({ quietline, host } = setup);
     browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
-    host?.server.close();
-    await quietline?.close();
+    await setup?.close();
   });
 
   it('[BR9] replaces the helpline page (cross-origin top) and purges the chat at the server', async () => {

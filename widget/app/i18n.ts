@@ -1,4 +1,4 @@
-import i18next from 'i18next';
+import { createTranslator, UI_LANGUAGES, type UiLanguage } from '../shared/translator.js';
 import en from '../locales/en.json' with { type: 'json' };
 import nl from '../locales/nl.json' with { type: 'json' };
 import fr from '../locales/fr.json' with { type: 'json' };
@@ -8,18 +8,9 @@ import de from '../locales/de.json' with { type: 'json' };
  * The widget's translations are bundled: it loads nothing at run time beyond /api/lines,
  * so no request reveals which language a visitor reads.
  */
-export const UI_LANGUAGES = ['en', 'nl', 'fr', 'de'] as const;
-export type UiLanguage = (typeof UI_LANGUAGES)[number];
+export { UI_LANGUAGES, type UiLanguage };
 
-const i18n = i18next.createInstance();
-void i18n.init({
-  resources: { en: { translation: en }, nl: { translation: nl }, fr: { translation: fr }, de: { translation: de } },
-  lng: 'en',
-  fallbackLng: 'en',
-  initAsync: false,
-  // Views insert text with textContent, never as HTML, so i18next need not escape.
-  interpolation: { escapeValue: false },
-});
+const i18n = createTranslator({ en, nl, fr, de });
 
 export function isUiLanguage(code: string | null | undefined): code is UiLanguage {
   return (UI_LANGUAGES as readonly string[]).includes(code ?? '');
