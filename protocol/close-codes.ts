@@ -7,6 +7,8 @@ export const CLOSE_CODES = {
   goingAway: 1001,
   frameTooLarge: 1009,
   internal: 1011,
+  /** This node is shutting down (SIGTERM): reconnect now, to another node, and resume. */
+  serviceRestart: 1012,
   clientTooOld: 4001,
   rateLimited: 4002,
   lineClosed: 4003,

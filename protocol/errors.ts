@@ -60,6 +60,10 @@ export const ERRORS = {
     message: 'This chat can no longer be resumed.',
   },
   ERR_UNKNOWN_WRAP_UP: { status: 400, message: 'Choose a wrap-up category from the list.' },
+  ERR_UNAVAILABLE: {
+    status: 503,
+    message: 'The service is briefly unavailable. Your message is kept and will be sent when it is back.',
+  },
   ERR_INTERNAL: { status: 500, close: CLOSE_CODES.internal, message: 'Something went wrong on our side.' },
 } as const satisfies Record<string, ErrorSpec>;
 

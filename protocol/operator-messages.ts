@@ -3,7 +3,7 @@ import { LIMITS } from './limits.js';
 import { base64Schema, idSchema, languageSchema, publicKeySchema, seqSchema } from './ids.js';
 import { ERROR_CODES, type ErrorCode } from './errors.js';
 import { chatKeyProofSchema } from './identity-schemas.js';
-import { endedBySchema } from './visitor-messages.js';
+import { endedBySchema, serviceSchema } from './visitor-messages.js';
 
 /** Messages on /ws/operator, one discriminated union per direction. */
 
@@ -73,6 +73,7 @@ export const serverToOperatorSchema = z.discriminatedUnion('type', [
     identity: z.enum(['required', 'off']),
   }),
   z.strictObject({ type: z.literal('status'), status: z.enum(['available', 'away', 'offline']) }),
+  serviceSchema,
   z.strictObject({
     type: z.literal('offer'),
     ticket: idSchema,

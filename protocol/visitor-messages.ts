@@ -38,6 +38,12 @@ export type VisitorToServer = z.infer<typeof visitorToServerSchema>;
 
 // ---- server → visitor ----------------------------------------------------------------
 
+/**
+ * The service's shared state (Redis) is unreachable ('degraded') or back ('ok'). The socket
+ * stays open meanwhile; unsent messages wait and are sent again on 'ok'.
+ */
+export const serviceSchema = z.strictObject({ type: z.literal('service'), state: z.enum(['degraded', 'ok']) });
+
 /** Seconds until an operator is likely free; null when nobody is staffed to estimate from. */
 const estimateSchema = z.number().int().min(0).nullable();
 export const endedBySchema = z.enum(['visitor', 'operator', 'system']);
@@ -68,6 +74,7 @@ export const serverToVisitorSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('ack'), seq: seqSchema }),
   z.strictObject({ type: z.literal('typing'), on: z.boolean() }),
   z.strictObject({ type: z.literal('ended'), by: endedBySchema }),
+  serviceSchema,
   z.strictObject({
     type: z.literal('error'),
     code: z.enum(ERROR_CODES as [ErrorCode, ...ErrorCode[]]),

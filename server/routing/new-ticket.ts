@@ -3,8 +3,11 @@ import type { Ticket } from './types.js';
 
 export type TicketRequest = Pick<Ticket, 'line' | 'language' | 'topic' | 'visitorKey' | 'tokenHash'>;
 
-/** A fresh waiting chat ticket: nobody offered, nobody assigned. */
-export function newTicket(id: TicketId, request: TicketRequest, createdAt: number): Ticket {
+/**
+ * A fresh waiting chat ticket: nobody offered, nobody assigned. `node` is the node that holds
+ * the visitor's socket (attach epoch 1); null for a ticket made without one (tests).
+ */
+export function newTicket(id: TicketId, request: TicketRequest, createdAt: number, node: string | null = null): Ticket {
   return {
     id,
     channel: 'chat',
@@ -20,5 +23,8 @@ export function newTicket(id: TicketId, request: TicketRequest, createdAt: numbe
     acceptedAt: null,
     endedBy: null,
     endedAt: null,
+    visitorNode: node,
+    visitorEpoch: node === null ? 0 : 1,
+    detachedAt: node === null ? createdAt : null,
   };
 }

@@ -36,6 +36,15 @@ export interface Ticket {
   acceptedAt: number | null;
   endedBy: EndedBy | null;
   endedAt: number | null;
+  /** The node holding the visitor's socket now; null while the visitor is away. */
+  visitorNode: string | null;
+  /**
+   * Bumped at every attach, so a late "socket closed" or grace timer for an older
+   * connection cannot detach or end a chat the visitor has since resumed (on any node).
+   */
+  visitorEpoch: number;
+  /** When the visitor's socket went away (null while attached): the grace counts from here. */
+  detachedAt: number | null;
 }
 
 export type PresenceStatus = 'available' | 'away' | 'offline';
@@ -52,4 +61,8 @@ export interface OperatorPresence {
   active: TicketId[];
   /** Since when the operator has had nothing to do; the longest idle is offered first. */
   idleSince: number;
+  /** Nodes holding at least one of this operator's consoles; empty while they are away. */
+  nodes: string[];
+  /** When the operator's last console went away (null while one is connected). */
+  disconnectedAt: number | null;
 }

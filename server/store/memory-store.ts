@@ -12,6 +12,7 @@ import {
   MAX_BUFFERED_MESSAGES,
   type AcceptResult,
   type AppendResult,
+  type EndOptions,
   type OperatorSession,
   type PresenceProfile,
   type SealedMessage,
@@ -38,6 +39,7 @@ export class MemoryStore implements Store {
   private readonly sessions: TtlMap<string, OperatorSession>;
   private readonly handleTimes: TtlMap<LineId, number[]>;
   private readonly aggregateBuckets: TtlMap<string, Aggregate>;
+  private readonly nodes: TtlMap<string, true>;
   private sweeper: TimerHandle | null = null;
   private closed = false;
 
@@ -48,7 +50,13 @@ export class MemoryStore implements Store {
     this.sessions = new TtlMap(clock);
     this.handleTimes = new TtlMap(clock);
     this.aggregateBuckets = new TtlMap(clock);
+    this.nodes = new TtlMap(clock);
   }
+
+  async ping(): Promise<void> {}
+
+  /** Memory is always there: nobody is ever told otherwise. */
+  onAvailability(_listener: (available: boolean) => void): void {}
 
   async init(): Promise<void> {
     this.closed = false;
@@ -73,6 +81,35 @@ export class MemoryStore implements Store {
 
   async listTickets(): Promise<Ticket[]> {
     return this.tickets.values().map(copy);
+  }
+
+  async waitingTickets(perQueue: number): Promise<Ticket[]> {
+    const taken = new Map<string, number>();
+    const head: Ticket[] = [];
+    // Map order is creation order, so each queue's first entries are its oldest.
+    for (const t of this.tickets.values()) {
+      if (t.state !== 'waiting') continue;
+      const queue = `${t.line}\u0000${t.language}\u0000${t.topic}`;
+      const n = taken.get(queue) ?? 0;
+      if (n >= perQueue) continue;
+      taken.set(queue, n + 1);
+      head.push(copy(t));
+    }
+    return head;
+  }
+
+  async queuePositions(ids: readonly TicketId[]): Promise<Map<TicketId, number>> {
+    const wanted = new Set(ids);
+    const counts = new Map<string, number>();
+    const positions = new Map<TicketId, number>();
+    for (const t of this.tickets.values()) {
+      if (t.state !== 'waiting') continue;
+      const queue = `${t.line}\u0000${t.language}`;
+      const n = (counts.get(queue) ?? 0) + 1;
+      counts.set(queue, n);
+      if (wanted.has(t.id)) positions.set(t.id, n);
+    }
+    return positions;
   }
 
   async offerTicket(id: TicketId, offer: Offer, now: number): Promise<boolean> {
@@ -109,9 +146,10 @@ export class MemoryStore implements Store {
     return { ok: true, ticket: copy(t) };
   }
 
-  async endTicket(id: TicketId, by: EndedBy, now: number, graceMs: number): Promise<Ticket | undefined> {
+  async endTicket(id: TicketId, by: EndedBy, now: number, graceMs: number, options: EndOptions = {}): Promise<Ticket | undefined> {
     const t = this.tickets.get(id);
     if (!t || t.state === 'ended') return undefined;
+    if (options.ifDetachedEpoch !== undefined && (t.visitorNode !== null || t.visitorEpoch !== options.ifDetachedEpoch)) return undefined;
     const before = copy(t);
     t.state = 'ended';
     t.offer = null;
@@ -129,6 +167,23 @@ export class MemoryStore implements Store {
     if (t?.operatorId && t.state === 'active') this.release(t.operatorId, id, this.clock.now());
     this.tickets.delete(id);
     this.buffers.delete(id);
+  }
+
+  async attachVisitor(id: TicketId, node: string): Promise<number | undefined> {
+    const t = this.tickets.get(id);
+    if (!t) return undefined;
+    t.visitorNode = node;
+    t.visitorEpoch += 1;
+    t.detachedAt = null;
+    return t.visitorEpoch;
+  }
+
+  async detachVisitor(id: TicketId, epoch: number, now: number): Promise<boolean> {
+    const t = this.tickets.get(id);
+    if (!t || t.visitorEpoch !== epoch || t.visitorNode === null) return false;
+    t.visitorNode = null;
+    t.detachedAt = now;
+    return true;
   }
 
   async appendMessage(id: TicketId, from: Sender, message: SealedMessage): Promise<AppendResult> {
@@ -156,6 +211,8 @@ export class MemoryStore implements Store {
       status,
       active: existing ? this.liveChats(existing) : [],
       idleSince: existing?.idleSince ?? now,
+      nodes: existing?.nodes ?? [],
+      disconnectedAt: existing?.disconnectedAt ?? null,
     };
     this.presence.set(profile.id, copy(presence), ttlMs);
     return presence;
@@ -177,6 +234,38 @@ export class MemoryStore implements Store {
 
   async listPresence(): Promise<OperatorPresence[]> {
     return this.presence.values().map(copy);
+  }
+
+  async attachConsole(id: OperatorId, node: string): Promise<OperatorPresence | undefined> {
+    const p = this.presence.get(id);
+    if (!p) return undefined;
+    if (!p.nodes.includes(node)) p.nodes.push(node);
+    p.disconnectedAt = null;
+    return copy(p);
+  }
+
+  async detachConsole(id: OperatorId, node: string, now: number): Promise<OperatorPresence | undefined> {
+    const p = this.presence.get(id);
+    if (!p) return undefined;
+    p.nodes = p.nodes.filter((n) => n !== node);
+    if (p.nodes.length === 0) {
+      p.status = 'offline';
+      p.disconnectedAt = now;
+    }
+    return copy(p);
+  }
+
+  async heartbeatNode(node: string, _now: number, ttlMs: number): Promise<void> {
+    this.nodes.set(node, true, ttlMs);
+  }
+
+  async liveNodes(_now: number): Promise<Set<string>> {
+    this.nodes.sweep();
+    return new Set(this.nodes.keys());
+  }
+
+  async forgetNode(node: string): Promise<void> {
+    this.nodes.delete(node);
   }
 
   async putSession(tokenHash: string, session: OperatorSession, ttlMs: number): Promise<void> {
@@ -237,7 +326,7 @@ export class MemoryStore implements Store {
   private scheduleSweep(): void {
     if (this.closed) return;
     this.sweeper = this.clock.after(SWEEP_EVERY_MS, () => {
-      for (const map of [this.tickets, this.buffers, this.presence, this.sessions, this.handleTimes, this.aggregateBuckets]) map.sweep();
+      for (const map of [this.tickets, this.buffers, this.presence, this.sessions, this.handleTimes, this.aggregateBuckets, this.nodes]) map.sweep();
       this.scheduleSweep();
     });
   }

@@ -28,6 +28,25 @@ export type AcceptResult =
   | { ok: true; ticket: Ticket }
   | { ok: false; reason: 'gone' | 'at-capacity' };
 
+/**
+ * The store cannot be reached now (Redis down or failing over). Callers keep sockets open,
+ * tell clients to retry, and carry on when it returns: it is never a reason to crash.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(cause?: unknown) {
+    super('store unavailable', { cause });
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+export interface EndOptions {
+  /**
+   * End only if the visitor is still away on this attach epoch: the grace timer's end, which
+   * must lose to a resume that happened meanwhile on any node.
+   */
+  ifDetachedEpoch?: number;
+}
+
 export interface OperatorSession {
   operatorId: OperatorId;
   /** A fingerprint of the password hash signed in with: a changed password ends the session. */
@@ -39,12 +58,30 @@ export interface OperatorSession {
 export interface Store {
   init(): Promise<void>;
   close(): Promise<void>;
+  /** Resolves when the store answers; rejects with StoreUnavailableError when it does not. */
+  ping(): Promise<void>;
+  /** Be told when the store becomes unreachable (false) and reachable again (true). */
+  onAvailability(listener: (available: boolean) => void): void;
 
   /** Add a new waiting ticket, alive for `ttlMs` unless touched again. */
   createTicket(ticket: Ticket, ttlMs: number): Promise<void>;
   getTicket(id: TicketId): Promise<Ticket | undefined>;
-  /** Every live ticket (waiting, active, or ended within its grace), in creation order. */
+  /**
+   * Every live ticket (waiting, active, or ended within its grace), in creation order. A full
+   * scan: for background sweeps and rare events, never per message or per routing run.
+   */
   listTickets(): Promise<Ticket[]>;
+  /**
+   * What routing looks at: the oldest `perQueue` waiting tickets of each line × language ×
+   * topic queue (offered or not), all together in creation order. Bounded, so a routing run
+   * costs the same with ten thousand people waiting as with ten.
+   */
+  waitingTickets(perQueue: number): Promise<Ticket[]>;
+  /**
+   * Each asked-about waiting ticket's place in its line × language queue (1 = next), counted
+   * across topics; tickets not waiting are left out of the map.
+   */
+  queuePositions(ids: readonly TicketId[]): Promise<Map<TicketId, number>>;
   /** Offer a waiting ticket unless it has a live offer; false when it is no longer waiting. */
   offerTicket(id: TicketId, offer: Offer, now: number): Promise<boolean>;
   /** Withdraw the offer if it is still the one made to `operatorId`; remember they had it. */
@@ -60,9 +97,20 @@ export interface Store {
    * keeps the ticket only for `graceMs`, so a reconnecting side learns it ended. Returns the ticket as it was before,
    * or undefined if it was already ended or gone.
    */
-  endTicket(id: TicketId, by: EndedBy, now: number, graceMs: number): Promise<Ticket | undefined>;
+  endTicket(id: TicketId, by: EndedBy, now: number, graceMs: number, options?: EndOptions): Promise<Ticket | undefined>;
   /** Remove a ticket and every message it holds, now. */
   deleteTicket(id: TicketId): Promise<void>;
+
+  /**
+   * `node` now holds the visitor's socket: bumps the attach epoch and clears detachedAt.
+   * Returns the new epoch, or undefined when the ticket is gone.
+   */
+  attachVisitor(id: TicketId, node: string): Promise<number | undefined>;
+  /**
+   * The socket of attach `epoch` went away at `now`: the visitor is away unless a newer attach
+   * happened (then nothing changes and the result is false).
+   */
+  detachVisitor(id: TicketId, epoch: number, now: number): Promise<boolean>;
 
   /** Buffer a sealed message so a side that reconnects can catch up; seqs must be 1, 2, 3… */
   appendMessage(id: TicketId, from: Sender, message: SealedMessage): Promise<AppendResult>;
@@ -77,6 +125,20 @@ export interface Store {
   setPresenceStatus(id: OperatorId, status: PresenceStatus, ttlMs: number, idleSince?: number): Promise<OperatorPresence | undefined>;
   getPresence(id: OperatorId): Promise<OperatorPresence | undefined>;
   listPresence(): Promise<OperatorPresence[]>;
+  /** `node` holds a console of this operator now (clears disconnectedAt). */
+  attachConsole(id: OperatorId, node: string): Promise<OperatorPresence | undefined>;
+  /**
+   * `node` holds none of their consoles any more. When no node does, the operator goes
+   * offline with disconnectedAt = now (their chats wait out the grace).
+   */
+  detachConsole(id: OperatorId, node: string, now: number): Promise<OperatorPresence | undefined>;
+
+  /** A node says it is alive, for `ttlMs`; nodes that stop saying so are dead. */
+  heartbeatNode(node: string, now: number, ttlMs: number): Promise<void>;
+  /** Nodes whose last heartbeat has not run out at `now`. */
+  liveNodes(now: number): Promise<Set<string>>;
+  /** A node leaving cleanly: it is dead at once. */
+  forgetNode(node: string): Promise<void>;
 
   /** Sessions are stored under a hash of the cookie, never the cookie itself. */
   putSession(tokenHash: string, session: OperatorSession, ttlMs: number): Promise<void>;

@@ -32,6 +32,11 @@ export class TtlMap<K, V> {
     this.entries.delete(key);
   }
 
+  keys(): K[] {
+    this.sweep();
+    return [...this.entries.keys()];
+  }
+
   values(): V[] {
     this.sweep();
     return [...this.entries.values()].map((e) => e.value);

@@ -19,6 +19,8 @@ export function presence(id: string, overrides: Partial<OperatorPresence> = {}):
     capacity: 1,
     active: [],
     idleSince: 0,
+    nodes: ['node-a'],
+    disconnectedAt: null,
     ...overrides,
   };
 }
