@@ -26,8 +26,13 @@ import { Dispatcher } from './relay/dispatcher.js';
 import { MessageBudget } from './relay/message-budget.js';
 import { OperatorDesk } from './relay/operator-desk.js';
 import { serveOperator } from './relay/operator-socket.js';
-import { LocalConnections } from './relay/outbox.js';
-import type { RelayContext } from './relay/relay-context.js';
+import { BusOutbox } from './relay/outbox.js';
+import { LocalConnections } from './relay/connections.js';
+import { DEFAULT_LIMITS, type RelayContext, type RelayLimits } from './relay/relay-context.js';
+import { Sweeper } from './relay/sweeper.js';
+import { localBus } from './bus/local-bus.js';
+import type { Bus } from './bus/bus.js';
+import { randomBytes } from 'node:crypto';
 import { VisitorChats } from './relay/visitor-chats.js';
 import { serveVisitor } from './relay/visitor-socket.js';
 import type { FrameObserver } from './relay/wire.js';
@@ -41,32 +46,60 @@ export interface AppDeps {
   directory: OperatorDirectory;
   /** Sees every WebSocket frame; for the privacy audit in tests. */
   frameObserver?: FrameObserver;
+  /** Links this node to the others (Redis pub/sub); a node alone gets an in-process bus. */
+  bus?: Bus;
+  /** This node's name in shared records and logs; random when not given. */
+  nodeId?: string;
+  /** The deployment's key prefix, shared with the store: names the bus channels. */
+  keyPrefix?: string;
+  limits?: Partial<RelayLimits>;
 }
 
 export interface QuietlineApp {
   server: Server;
-  /** Stop taking work, close every socket, stop timers. The store is the caller's to close. */
+  nodeId: string;
+  /**
+   * Drain: stop taking work (/readyz answers 503), tell every client to reconnect elsewhere
+   * (close 1012), wait until what they sent is stored and they are marked away in the store,
+   * then stop. The store and bus are the caller's to close.
+   */
   close(): Promise<void>;
 }
+
+/** A client that does not answer the close handshake is cut off after this long. */
+const CLOSE_HANDSHAKE_MS = 2_000;
 
 /** Dead sockets (a phone that lost signal) are noticed by missed pongs, not by waiting on TCP. */
 const HEARTBEAT_MS = 30_000;
 
 /** Build the whole service without listening: main.ts and the tests decide where it listens. */
 export function createApp(deps: AppDeps): QuietlineApp {
-  const { config, store, clock, logger, directory, frameObserver } = deps;
+  const { config, store, clock, directory, frameObserver } = deps;
+  const nodeId = deps.nodeId ?? `node-${randomBytes(4).toString('hex')}`;
+  const logger = deps.logger.child({ node: nodeId });
+  const prefix = deps.keyPrefix ?? 'ql';
+  const bus = deps.bus ?? localBus();
+  const limits: RelayLimits = { ...DEFAULT_LIMITS, ...deps.limits };
   const linesById = new Map(config.lines.lines.map((l) => [l.id, l]));
-  const connections = new LocalConnections();
-  const ctx: RelayContext = { config, store, clock, logger, outbox: connections, line: (id) => linesById.get(id) };
-  const dispatcher = new Dispatcher(ctx);
+  const connections = new LocalConnections(store, bus, prefix, logger);
+  const outbox = new BusOutbox(bus, prefix, logger);
+  const ctx: RelayContext = { config, store, clock, logger, outbox, nodeId, limits, line: (id) => linesById.get(id) };
+  const dispatcher = new Dispatcher(ctx, connections);
   const visitors = new VisitorChats(ctx, dispatcher, connections);
-  const desk = new OperatorDesk(ctx, dispatcher, visitors);
+  const desk = new OperatorDesk(ctx, dispatcher, visitors, connections);
+  const sweeper = new Sweeper(ctx, visitors, desk, dispatcher);
+  /** Each socket's "closed and settled" promise, so a drain can wait for them. */
+  const sockets = new Set<Promise<void>>();
+  const served = (done: Promise<void>) => {
+    sockets.add(done);
+    void done.finally(() => sockets.delete(done));
+  };
   const sessions = new Sessions(store, clock, { idleMs: config.sessionIdleMs, absoluteMs: config.sessionMaxMs });
   // Re-check well within the idle timeout, so a quiet console is never closed for idling.
   const sessionWatch = new SessionWatch(sessions, directory, clock, Math.min(SESSION_RECHECK_MS, config.sessionIdleMs / 2));
   const addresses = new AddressKeyer(clock);
-  const budget = new MessageBudget();
-  const upgrades = new RateLimiterMemory({ points: 60, duration: 60 });
+  const budget = new MessageBudget(limits.messagesPerWindow);
+  const upgrades = new RateLimiterMemory({ points: limits.upgradesPerMinute, duration: 60 });
   const headers = securityHeaders(config.allowedOrigins);
 
   const app = express();
@@ -80,7 +113,16 @@ export function createApp(deps: AppDeps): QuietlineApp {
   app.get(PATHS.health, (_req, res) => void res.json({ status: 'ok' }));
   // Ready while taking work; a closing node says so, so a load balancer stops sending to it.
   let closing = false;
-  app.get(PATHS.ready, (_req, res) => void (closing ? res.status(503).json({ status: 'closing' }) : res.json({ status: 'ready' })));
+  // Not ready either while the shared store cannot be reached: new visitors go elsewhere.
+  app.get(PATHS.ready, async (_req, res) => {
+    if (closing) return void res.status(503).json({ status: 'closing' });
+    try {
+      await store.ping();
+      res.json({ status: 'ready' });
+    } catch {
+      res.status(503).json({ status: 'store-unavailable' });
+    }
+  });
   app.use(PATHS.lines, linesRoute(config, clock));
   app.use(PATHS.leave, leaveRoute(visitors));
   app.use(PATHS.session, sessionRoute({ config, sessions, directory, addresses, logger, signedOut: (token) => sessionWatch.ended(token) }));
@@ -113,6 +155,7 @@ export function createApp(deps: AppDeps): QuietlineApp {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
       const origin = req.headers.origin;
       const self = selfOrigin(req, config.trustProxyHops);
+      if (closing) return refuse(socket, 'ERR_UNAVAILABLE');
       const addressKey = addresses.keyFor(requestAddress(req, config.trustProxyHops));
       try {
         await upgrades.consume(addressKey);
@@ -125,7 +168,7 @@ export function createApp(deps: AppDeps): QuietlineApp {
         }
         return wss.handleUpgrade(req, socket, head, (ws) => {
           watch(ws);
-          if (!tooOld(req, ws)) serveVisitor(ws, { ctx, chats: visitors, budget, observer: frameObserver, addressKey });
+          if (!tooOld(req, ws)) served(serveVisitor(ws, { ctx, chats: visitors, budget, observer: frameObserver, addressKey }));
         });
       }
       if (path === PATHS.operatorSocket) {
@@ -140,7 +183,7 @@ export function createApp(deps: AppDeps): QuietlineApp {
               stillSignedIn: async () => (await authenticate(sessions, directory, token)).ok,
               watch: (expire: () => void) => sessionWatch.add(token, expire),
             };
-            serveOperator(ws, auth.account, session, { ctx, desk, connections, budget, observer: frameObserver });
+            served(serveOperator(ws, auth.account, session, { ctx, desk, connections, budget, observer: frameObserver }));
           }
         });
       }
@@ -168,24 +211,48 @@ export function createApp(deps: AppDeps): QuietlineApp {
   }, HEARTBEAT_MS);
   heartbeat.unref();
 
+  // When the shared store goes away, say so on every socket (they stay open); when it is
+  // back, catch every socket up on what the bus may have lost meanwhile.
+  let storeUp = true;
+  store.onAvailability((available) => {
+    if (available === storeUp || closing) return;
+    storeUp = available;
+    logger.warn({ event: available ? 'store.available' : 'store.unavailable' }, available ? 'store available' : 'store unavailable');
+    connections.broadcast({ type: 'service', state: available ? 'ok' : 'degraded' });
+    if (available) {
+      void connections.resync();
+      void sweeper.sweep();
+      void dispatcher.schedule();
+    }
+  });
+
   dispatcher.start();
   sessionWatch.start();
+  sweeper.start();
 
   return {
     server,
+    nodeId,
     async close() {
       closing = true;
       clearInterval(heartbeat);
       sessionWatch.stop();
       dispatcher.stop();
-      visitors.stop();
-      desk.stop();
-      for (const ws of wss.clients) ws.close(CLOSE_CODES.goingAway, 'server closing');
+      sweeper.stop();
+      visitors.drain();
+      desk.drain();
+      for (const ws of wss.clients) {
+        ws.close(CLOSE_CODES.serviceRestart, 'reconnect');
+        setTimeout(() => ws.terminate(), CLOSE_HANDSHAKE_MS).unref();
+      }
+      // Every socket's last messages stored and its visitor or console marked away.
+      await Promise.allSettled([...sockets]);
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await store.forgetNode(nodeId).catch(() => undefined);
     },
   };
 }

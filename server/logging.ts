@@ -7,6 +7,8 @@ import { pino, type DestinationStream, type Logger } from 'pino';
  */
 export const LOG_FIELDS = new Set([
   'event',
+  // The node's own name (QUIETLINE_NODE_ID): says which process, never who.
+  'node',
   'ticket',
   'operator',
   'line',

@@ -2,14 +2,23 @@ import type { TicketId } from '../../protocol/ids.js';
 import type { TimerHandle } from '../clock.js';
 import { hasLiveOffer } from '../routing/eligibility.js';
 import { planOffers } from '../routing/plan-offers.js';
-import { queuePositions } from '../routing/queue-position.js';
 import type { OperatorPresence, Ticket } from '../routing/types.js';
 import { estimateWaitSeconds } from '../routing/wait-estimate.js';
 import { errorFields } from '../logging.js';
 import type { RelayContext } from './relay-context.js';
+import type { LocalConnections } from './connections.js';
 
 /** How often queue positions and estimates are refreshed even when nothing else happens. */
 const REFRESH_EVERY_MS = 15_000;
+
+/**
+ * How many of each line × language × topic queue's oldest tickets a routing run looks at.
+ * Far more than the operators who could take one at once, so nobody is passed over, and
+ * bounded, so a run costs the same with ten thousand people waiting as with ten.
+ */
+export const ROUTING_HEAD_PER_QUEUE = 100;
+
+type Route = Pick<Ticket, 'line' | 'language' | 'topic'>;
 
 /**
  * Turns routing decisions into offers and queue feedback. Runs are serialised and coalesced:
@@ -22,10 +31,15 @@ export class Dispatcher {
   private readonly offerTimers = new Map<TicketId, TimerHandle>();
   /** Last position/estimate told to each visitor, so only changes are sent. */
   private readonly told = new Map<TicketId, string>();
+  /** The waiting visitors whose sockets are on this node, and their queue: told positions. */
+  private readonly waitingHere = new Map<TicketId, Route>();
   private refresher: TimerHandle | null = null;
   private stopped = false;
 
-  constructor(private readonly ctx: RelayContext) {}
+  constructor(
+    private readonly ctx: RelayContext,
+    private readonly connections: LocalConnections,
+  ) {}
 
   start(): void {
     this.stopped = false;
@@ -65,9 +79,16 @@ export class Dispatcher {
     return this.running;
   }
 
-  /** The visitor must hear its position again (it reconnected). */
+  /** A visitor waiting with their socket on this node: keep telling them where they stand. */
+  watch(ticket: Ticket): void {
+    this.told.delete(ticket.id);
+    this.waitingHere.set(ticket.id, { line: ticket.line, language: ticket.language, topic: ticket.topic });
+  }
+
+  /** Their socket left this node, or they stopped waiting. */
   forget(ticketId: TicketId): void {
     this.told.delete(ticketId);
+    this.waitingHere.delete(ticketId);
   }
 
   cancelOffer(ticketId: TicketId): void {
@@ -75,24 +96,24 @@ export class Dispatcher {
     this.offerTimers.delete(ticketId);
   }
 
-  /** Where a waiting ticket stands now, for the first `queued` reply. */
-  async standing(ticketId: TicketId): Promise<{ position: number; estimate: number | null }> {
-    const [tickets, operators] = await Promise.all([this.ctx.store.listTickets(), this.ctx.store.listPresence()]);
-    const position = queuePositions(tickets).get(ticketId) ?? 1;
-    const ticket = tickets.find((t) => t.id === ticketId);
-    const estimate = ticket ? await this.estimate(ticket, position, operators) : null;
+  /** Where a new ticket stands now, for the first `queued` reply; watched from then on. */
+  async standing(ticket: Ticket): Promise<{ position: number; estimate: number | null }> {
+    const [positions, operators] = await Promise.all([this.ctx.store.queuePositions([ticket.id]), this.ctx.store.listPresence()]);
+    const position = positions.get(ticket.id) ?? 1;
+    const estimate = estimateWaitSeconds(position, ticket, operators, await this.ctx.store.recentHandleTimes(ticket.line));
+    this.watch(ticket);
     // The caller tells the visitor this; later runs send only changes from it.
-    this.told.set(ticketId, `${position}/${estimate}`);
+    this.told.set(ticket.id, `${position}/${estimate}`);
     return { position, estimate };
   }
 
   private async run(): Promise<void> {
     const { store, clock, config, outbox } = this.ctx;
     const now = clock.now();
-    const [tickets, operators] = await Promise.all([store.listTickets(), store.listPresence()]);
+    const [tickets, operators] = await Promise.all([store.waitingTickets(ROUTING_HEAD_PER_QUEUE), store.listPresence()]);
     // A visitor whose connection dropped is not offered until they are back: an operator
     // would otherwise take a chat with nobody there (a widget that asked twice leaves one).
-    const offerable = tickets.filter((t) => t.state !== 'waiting' || hasLiveOffer(t, now) || outbox.visitorConnected(t.id));
+    const offerable = tickets.filter((t) => hasLiveOffer(t, now) || t.visitorNode !== null);
     for (const plan of planOffers(offerable, operators, now)) {
       const expiresAt = now + config.offerTimeoutMs;
       if (!(await store.offerTicket(plan.ticketId, { operatorId: plan.operatorId, expiresAt }, now))) continue;
@@ -109,14 +130,15 @@ export class Dispatcher {
       this.cancelOffer(ticket.id);
       this.offerTimers.set(
         ticket.id,
-        clock.after(config.offerTimeoutMs, () => void this.expire(ticket.id, plan.operatorId)),
+        clock.after(config.offerTimeoutMs, () => void this.expireOffer(ticket.id, plan.operatorId)),
       );
       this.ctx.logger.info({ event: 'offer.made', ticket: ticket.id, operator: plan.operatorId }, 'offer made');
     }
-    await this.tellPositions(tickets, operators);
+    await this.tellPositions(operators);
   }
 
-  private async expire(ticketId: TicketId, operatorId: string): Promise<void> {
+  /** The offer ran out unanswered (this node's timer, or any node's sweeper): pass it on. */
+  async expireOffer(ticketId: TicketId, operatorId: string): Promise<void> {
     this.offerTimers.delete(ticketId);
     try {
       if (await this.ctx.store.withdrawOffer(ticketId, operatorId)) {
@@ -129,28 +151,30 @@ export class Dispatcher {
     await this.schedule();
   }
 
-  private async tellPositions(tickets: Ticket[], operators: OperatorPresence[]): Promise<void> {
-    const positions = queuePositions(tickets);
-    for (const id of this.told.keys()) if (!positions.has(id)) this.told.delete(id);
+  /** Tell this node's waiting visitors where they stand, when that changed. */
+  private async tellPositions(operators: OperatorPresence[]): Promise<void> {
+    const ids = [...this.waitingHere.keys()];
+    if (ids.length === 0) return;
+    const positions = await this.ctx.store.queuePositions(ids);
     const samplesByLine = new Map<string, number[]>();
-    for (const ticket of tickets) {
-      const position = positions.get(ticket.id);
-      if (position === undefined || !this.ctx.outbox.visitorConnected(ticket.id)) continue;
-      let samples = samplesByLine.get(ticket.line);
-      if (!samples) {
-        samples = await this.ctx.store.recentHandleTimes(ticket.line);
-        samplesByLine.set(ticket.line, samples);
+    for (const id of ids) {
+      const route = this.waitingHere.get(id);
+      const position = positions.get(id);
+      if (!route) continue;
+      if (position === undefined) {
+        this.forget(id); // no longer waiting
+        continue;
       }
-      const estimate = estimateWaitSeconds(position, ticket, operators, samples);
+      let samples = samplesByLine.get(route.line);
+      if (!samples) {
+        samples = await this.ctx.store.recentHandleTimes(route.line);
+        samplesByLine.set(route.line, samples);
+      }
+      const estimate = estimateWaitSeconds(position, route, operators, samples);
       const summary = `${position}/${estimate}`;
-      if (this.told.get(ticket.id) === summary) continue;
-      this.told.set(ticket.id, summary);
-      this.ctx.outbox.toVisitor(ticket.id, { type: 'position', position, estimate });
+      if (this.told.get(id) === summary) continue;
+      this.told.set(id, summary);
+      void this.connections.toLocalVisitor(id, { type: 'position', position, estimate });
     }
-  }
-
-  private async estimate(ticket: Ticket, position: number, operators: OperatorPresence[]): Promise<number | null> {
-    const samples = await this.ctx.store.recentHandleTimes(ticket.line);
-    return estimateWaitSeconds(position, ticket, operators, samples);
   }
 }

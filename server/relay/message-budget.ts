@@ -7,11 +7,12 @@ import { LIMITS } from '../../protocol/limits.js';
  * keeps flooding far past the budget is disconnected.
  */
 export class MessageBudget {
-  private readonly limiter = new RateLimiterMemory({
-    points: LIMITS.messagesPerWindow,
-    duration: LIMITS.messageWindowSeconds,
-  });
+  private readonly limiter: RateLimiterMemory;
   private nextId = 0;
+
+  constructor(private readonly perWindow: number = LIMITS.messagesPerWindow) {
+    this.limiter = new RateLimiterMemory({ points: perWindow, duration: LIMITS.messageWindowSeconds });
+  }
 
   connectionKey(): string {
     return `c${this.nextId++}`;
@@ -28,7 +29,7 @@ export class MessageBudget {
       return 'ok';
     } catch (rejection) {
       const consumed = (rejection as { consumedPoints?: number }).consumedPoints ?? 0;
-      return consumed > LIMITS.messagesPerWindow * 3 ? 'disconnect' : 'refuse';
+      return consumed > this.perWindow * 3 ? 'disconnect' : 'refuse';
     }
   }
 

@@ -6,6 +6,7 @@ import { assignedMessage, connectedMessage } from './chat-messages.js';
 import type { PresenceStatus, Ticket } from '../routing/types.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { OperatorPeer } from './outbox.js';
+import type { LocalConnections } from './connections.js';
 import { countChat, type RelayContext } from './relay-context.js';
 import type { VisitorChats } from './visitor-chats.js';
 
@@ -15,30 +16,39 @@ import type { VisitorChats } from './visitor-chats.js';
  */
 export class OperatorDesk {
   private readonly awayTimers = new Map<OperatorId, TimerHandle>();
-  private stopped = false;
+  /** Operators whose last console here left while the store was away: retried by the sweeper. */
+  private readonly pendingDetaches = new Set<OperatorId>();
+  private draining = false;
 
   constructor(
     private readonly ctx: RelayContext,
     private readonly dispatcher: Dispatcher,
     private readonly visitors: VisitorChats,
+    private readonly connections: LocalConnections,
   ) {}
 
-  /** A console connected: restore or create presence, then say hello and resend their chats. */
+  /**
+   * A console connected (to this node; the operator may have others on other nodes): restore
+   * or create presence, then say hello and resend their chats.
+   */
   async connected(peer: OperatorPeer, account: OperatorAccount): Promise<void> {
     const { store, clock, config } = this.ctx;
     this.awayTimers.get(account.id)?.cancel();
     this.awayTimers.delete(account.id);
+    await this.connections.attachOperator(account.id, peer);
     const existing = await store.getPresence(account.id);
     // A second console of a connected operator shares their status; otherwise a connection
     // starts away, so nobody gets offers they did not ask for. A console whose connection
     // dropped asks for its status again itself (operator-console/desk.ts).
     const status = existing && existing.status !== 'offline' ? existing.status : 'away';
     const { id, name, lines, languages, topics, capacity } = account;
-    const presence = await store.upsertPresence({ id, name, lines, languages, topics, capacity }, status, clock.now(), config.sessionMaxMs);
+    await store.upsertPresence({ id, name, lines, languages, topics, capacity }, status, clock.now(), config.sessionMaxMs);
+    const presence = (await store.attachConsole(id, this.ctx.nodeId))!;
     const held = (await Promise.all(presence.active.map((chat) => store.getTicket(chat)))).filter(
       (t): t is Ticket => t?.state === 'active',
     );
-    peer.send({
+    // Through the console's queue: an offer published meanwhile must not overtake the welcome.
+    await this.connections.toLocalOperator(id, peer, {
       type: 'welcome',
       operator: operatorProfile(account),
       status: presence.status,
@@ -46,7 +56,7 @@ export class OperatorDesk {
       chats: held.map((t) => t.id),
       identity: config.orgPublicKey ? 'required' : 'off',
     });
-    await this.resendChats(peer, held);
+    for (const t of held) await this.connections.replayChat(account.id, peer, t.id, assignedMessage(t));
     this.ctx.logger.info({ event: 'operator.connected', operator: account.id, status: presence.status }, 'operator connected');
     await this.dispatcher.schedule();
   }
@@ -161,37 +171,59 @@ export class OperatorDesk {
     outbox.toOperator(operatorId, { type: 'ended', chat, by: 'operator' });
   }
 
-  /** The operator's last console went away: no new offers; their chats wait for the grace. */
+  /**
+   * The operator's last console on this node went away. If they have none on any node, no
+   * new offers; their chats wait for the grace (here, or on any node's sweeper).
+   */
   async disconnected(operatorId: OperatorId): Promise<void> {
-    if (this.stopped) return; // a closing node: the operator reconnects elsewhere
     const { store, clock, config } = this.ctx;
-    await store.setPresenceStatus(operatorId, 'offline', config.sessionMaxMs);
-    await this.withdrawOffers(operatorId);
+    const presence = await store.detachConsole(operatorId, this.ctx.nodeId, clock.now());
+    this.ctx.logger.info({ event: 'operator.disconnected', operator: operatorId }, 'operator disconnected');
+    if (!presence || presence.nodes.length > 0) return;
+    await this.wentAway(operatorId);
+    if (this.draining) return;
+    const since = presence.disconnectedAt;
     this.awayTimers.get(operatorId)?.cancel();
     this.awayTimers.set(
       operatorId,
       clock.after(config.reconnectGraceMs, () => {
         this.awayTimers.delete(operatorId);
-        if (this.ctx.outbox.operatorConnected(operatorId)) return;
-        void this.endAbandonedChats(operatorId).catch(() => undefined);
+        void this.endIfStillAway(operatorId, since).catch(() => undefined);
       }),
     );
-    this.ctx.logger.info({ event: 'operator.disconnected', operator: operatorId }, 'operator disconnected');
+  }
+
+  detachLater(operatorId: OperatorId): void {
+    this.pendingDetaches.add(operatorId);
+  }
+
+  async retryPendingDetaches(): Promise<void> {
+    for (const id of [...this.pendingDetaches]) {
+      this.pendingDetaches.delete(id);
+      if (!this.connections.hasOperator(id)) await this.disconnected(id);
+    }
+  }
+
+  /** Nobody can take offers as this operator now: pass theirs on. */
+  async wentAway(operatorId: OperatorId): Promise<void> {
+    await this.withdrawOffers(operatorId);
     await this.dispatcher.schedule();
   }
 
-  stop(): void {
-    this.stopped = true;
-    for (const timer of this.awayTimers.values()) timer.cancel();
-    this.awayTimers.clear();
+  /** Their grace ran out: end their chats unless a console came back (on any node) meanwhile. */
+  async endIfStillAway(operatorId: OperatorId, since: number | null): Promise<void> {
+    const presence = await this.ctx.store.getPresence(operatorId);
+    if (!presence || presence.nodes.length > 0 || presence.disconnectedAt !== since) return;
+    for (const chat of presence.active) {
+      if (await this.visitors.end(chat, 'system')) this.ctx.outbox.toVisitor(chat, { type: 'ended', by: 'system' });
+    }
   }
 
-  private async endAbandonedChats(operatorId: OperatorId): Promise<void> {
-    const presence = await this.ctx.store.getPresence(operatorId);
-    for (const chat of presence?.active ?? []) {
-      await this.visitors.end(chat, 'system');
-      this.ctx.outbox.toVisitor(chat, { type: 'ended', by: 'system' });
-    }
+  /** A draining node: consoles are only marked away; the grace runs on the nodes that stay. */
+  drain(): void {
+    this.draining = true;
+    for (const timer of this.awayTimers.values()) timer.cancel();
+    this.awayTimers.clear();
   }
 
   private async withdrawOffers(operatorId: OperatorId): Promise<void> {
@@ -203,11 +235,4 @@ export class OperatorDesk {
     }
   }
 
-  private async resendChats(peer: OperatorPeer, held: readonly Ticket[]): Promise<void> {
-    for (const t of held) {
-      peer.send(assignedMessage(t));
-      // The console drops what it already has (the cipher refuses old sequence numbers).
-      for (const m of await this.ctx.store.messagesAfter(t.id, 'visitor', 0)) peer.send({ type: 'msg', chat: t.id, ...m });
-    }
-  }
 }

@@ -5,7 +5,8 @@ import type { OperatorAccount } from '../auth/operators-file.js';
 import { errorFields } from '../logging.js';
 import type { MessageBudget } from './message-budget.js';
 import type { OperatorDesk } from './operator-desk.js';
-import type { LocalConnections } from './outbox.js';
+import type { LocalConnections } from './connections.js';
+import { StoreUnavailableError } from '../store/store.js';
 import type { RelayContext } from './relay-context.js';
 import { parseFrame, Peer, type FrameObserver } from './wire.js';
 
@@ -29,14 +30,19 @@ export interface ConsoleSession {
   watch(expire: () => void): () => void;
 }
 
-export function serveOperator(socket: WebSocket, account: OperatorAccount, session: ConsoleSession, deps: OperatorSocketDeps): void {
+/** Resolves once the socket has closed and everything it started is done (for draining). */
+export function serveOperator(socket: WebSocket, account: OperatorAccount, session: ConsoleSession, deps: OperatorSocketDeps): Promise<void> {
   const { ctx, desk, connections, budget, observer } = deps;
   const peer = new Peer<ServerToOperator>(socket, 'operator', observer);
   const unwatch = session.watch(() => peer.fail('ERR_SESSION_EXPIRED'));
   const budgetKey = budget.connectionKey();
   const me = account.id;
-  connections.attachOperator(me, peer);
   let queue: Promise<void> = desk.connected(peer, account).catch((error) => {
+    if (error instanceof StoreUnavailableError) {
+      // Nothing to show them yet: the console reconnects (and so retries) on its own.
+      peer.send({ type: 'error', code: 'ERR_UNAVAILABLE' });
+      return peer.close(CLOSE_CODES.serviceRestart, 'ERR_UNAVAILABLE');
+    }
     ctx.logger.error({ event: 'operator.failed', operator: me, ...errorFields(error) }, 'operator connect failed');
     peer.fail('ERR_INTERNAL');
   });
@@ -60,16 +66,17 @@ export function serveOperator(socket: WebSocket, account: OperatorAccount, sessi
 
   socket.on('message', (raw, isBinary) => {
     queue = queue.then(async () => {
+      let about = {};
       try {
         observer?.('in', 'operator', isBinary ? '<binary>' : raw.toString());
         const parsed = parseFrame(raw, isBinary, operatorToServerSchema);
+        if (parsed.ok && parsed.message.type === 'msg') about = { chat: parsed.message.chat, seq: parsed.message.seq };
         // The budget first: a flood must not cost a session look-up per frame.
         const typing = parsed.ok && parsed.message.type === 'typing';
         const verdict = await budget.spend(budgetKey, typing ? 'typing' : 'other');
         // An indicator over its budget is simply not shown: it carries nothing to lose.
         if (verdict === 'refuse' && typing) return;
         if (verdict !== 'ok') {
-          const about = parsed.ok && parsed.message.type === 'msg' ? { chat: parsed.message.chat, seq: parsed.message.seq } : {};
           peer.send({ type: 'error', code: 'ERR_RATE_LIMITED', ...about });
           if (verdict === 'disconnect') peer.close(CLOSE_CODES.rateLimited, 'ERR_RATE_LIMITED');
           return;
@@ -78,18 +85,27 @@ export function serveOperator(socket: WebSocket, account: OperatorAccount, sessi
         if (!parsed.ok) return peer.send({ type: 'error', code: parsed.code });
         await handle(parsed.message);
       } catch (error) {
+        if (error instanceof StoreUnavailableError) {
+          // Not stored, not lost: the console keeps it and sends it again on `service: ok`.
+          return peer.send({ type: 'error', code: 'ERR_UNAVAILABLE', ...about });
+        }
         ctx.logger.error({ event: 'operator.failed', operator: me, ...errorFields(error) }, 'operator message failed');
         peer.fail('ERR_INTERNAL');
       }
     });
   });
 
-  socket.on('close', () => {
-    unwatch();
-    budget.forget(budgetKey);
-    void queue.then(async () => {
-      if (connections.detachOperator(me, peer)) await desk.disconnected(me).catch(() => undefined);
-    });
-  });
   socket.on('error', () => undefined);
+  return new Promise((resolve) =>
+    socket.on('close', () => {
+      unwatch();
+      budget.forget(budgetKey);
+      void queue
+        .then(async () => {
+          if (connections.detachOperator(me, peer)) await desk.disconnected(me);
+        })
+        .catch(() => desk.detachLater(me))
+        .finally(resolve);
+    }),
+  );
 }

@@ -1,69 +1,48 @@
 import type { OperatorId, TicketId } from '../../protocol/ids.js';
 import type { ServerToOperator } from '../../protocol/operator-messages.js';
 import type { ServerToVisitor } from '../../protocol/visitor-messages.js';
+import { channels, type Bus } from '../bus/bus.js';
+import { errorFields, type Logger } from '../logging.js';
 import type { Peer } from './wire.js';
 
 /**
- * Where messages for a visitor or an operator go. On one node that is this process's
- * sockets; with many nodes (Redis) the same calls will cross to the node holding the socket.
+ * Where messages for a visitor or an operator go: onto the bus, to whichever node holds their
+ * socket (this one included). Fire and forget: everything that must not be lost is in the
+ * store before it is published, and the receiving side catches up from there.
  */
 export interface Outbox {
-  toVisitor(ticketId: TicketId, message: ServerToVisitor): void;
+  toVisitor(ticketId: TicketId, message: ServerToVisitor | ReplacedSignal): void;
   toOperator(operatorId: OperatorId, message: ServerToOperator): void;
-  visitorConnected(ticketId: TicketId): boolean;
-  operatorConnected(operatorId: OperatorId): boolean;
 }
 
 export type VisitorPeer = Peer<ServerToVisitor>;
 export type OperatorPeer = Peer<ServerToOperator>;
 
-/** This node's live sockets: at most one per visitor ticket, any number per operator. */
-export class LocalConnections implements Outbox {
-  private readonly visitors = new Map<TicketId, VisitorPeer>();
-  private readonly operators = new Map<OperatorId, Set<OperatorPeer>>();
+/** Sent on a visitor's channel when they attach elsewhere: older sockets close as replaced. */
+export interface ReplacedSignal {
+  type: 'replaced';
+  epoch: number;
+}
 
-  /** Attach a visitor socket to its ticket; returns the socket it replaces, if any. */
-  attachVisitor(ticketId: TicketId, peer: VisitorPeer): VisitorPeer | undefined {
-    const previous = this.visitors.get(ticketId);
-    this.visitors.set(ticketId, peer);
-    return previous === peer ? undefined : previous;
-  }
+export class BusOutbox implements Outbox {
+  constructor(
+    private readonly bus: Bus,
+    private readonly prefix: string,
+    private readonly logger: Logger,
+  ) {}
 
-  detachVisitor(ticketId: TicketId, peer: VisitorPeer): boolean {
-    if (this.visitors.get(ticketId) !== peer) return false;
-    this.visitors.delete(ticketId);
-    return true;
-  }
-
-  attachOperator(operatorId: OperatorId, peer: OperatorPeer): void {
-    const set = this.operators.get(operatorId) ?? new Set();
-    set.add(peer);
-    this.operators.set(operatorId, set);
-  }
-
-  /** Returns true when that was the operator's last socket on this node. */
-  detachOperator(operatorId: OperatorId, peer: OperatorPeer): boolean {
-    const set = this.operators.get(operatorId);
-    if (!set) return true;
-    set.delete(peer);
-    if (set.size > 0) return false;
-    this.operators.delete(operatorId);
-    return true;
-  }
-
-  toVisitor(ticketId: TicketId, message: ServerToVisitor): void {
-    this.visitors.get(ticketId)?.send(message);
+  toVisitor(ticketId: TicketId, message: ServerToVisitor | ReplacedSignal): void {
+    this.publish(channels.visitor(this.prefix, ticketId), message, ticketId);
   }
 
   toOperator(operatorId: OperatorId, message: ServerToOperator): void {
-    for (const peer of this.operators.get(operatorId) ?? []) peer.send(message);
+    this.publish(channels.operator(this.prefix, operatorId), message);
   }
 
-  visitorConnected(ticketId: TicketId): boolean {
-    return this.visitors.get(ticketId)?.open ?? false;
-  }
-
-  operatorConnected(operatorId: OperatorId): boolean {
-    return [...(this.operators.get(operatorId) ?? [])].some((p) => p.open);
+  private publish(channel: string, message: object, ticket?: string): void {
+    this.bus.publish(channel, JSON.stringify(message)).catch((error: unknown) => {
+      // Lost on the bus only: the receiver catches up from the store (Deliveries.resync).
+      this.logger.warn({ event: 'bus.publish-failed', ticket, ...errorFields(error) }, 'bus publish failed');
+    });
   }
 }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { LIMITS } from '../../protocol/limits.js';
 import type { Clock } from '../clock.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { LineConfig } from '../config/lines-config.js';
@@ -7,6 +8,32 @@ import { AGGREGATE_TTL_MS, aggregateKey, type AggregateField } from '../stats/ag
 import type { Store } from '../store/store.js';
 import type { Outbox } from './outbox.js';
 
+/**
+ * Abuse limits. The defaults suit a public service; a benchmark driving thousands of chats
+ * from one loopback address raises them. Address limits are per node (see operations.md).
+ */
+export interface RelayLimits {
+  /** Socket upgrades per minute from one address. */
+  upgradesPerMinute: number;
+  /** New chats per ten minutes from one address ... */
+  newChatsPer10Min: number;
+  /** ... and open at once (waiting or talking). */
+  openChatsPerAddress: number;
+  /** Messages per connection per LIMITS.messageWindowSeconds. */
+  messagesPerWindow: number;
+}
+
+/**
+ * Loose on purpose: a mobile network (carrier-grade NAT), a shelter or a school puts many
+ * people behind one address.
+ */
+export const DEFAULT_LIMITS: RelayLimits = {
+  upgradesPerMinute: 60,
+  newChatsPer10Min: 30,
+  openChatsPerAddress: 10,
+  messagesPerWindow: LIMITS.messagesPerWindow,
+};
+
 /** What the relay's parts share: built once per app by createApp. */
 export interface RelayContext {
   config: AppConfig;
@@ -14,6 +41,9 @@ export interface RelayContext {
   clock: Clock;
   logger: Logger;
   outbox: Outbox;
+  /** This node's name in the store (attachments, heartbeats) and in logs. */
+  nodeId: string;
+  limits: RelayLimits;
   line(id: string): LineConfig | undefined;
 }
 

@@ -9,19 +9,13 @@ import { isOpen } from '../routing/opening-hours.js';
 import { newTicket } from '../routing/new-ticket.js';
 import type { Ticket } from '../routing/types.js';
 import type { Dispatcher } from './dispatcher.js';
-import type { LocalConnections, VisitorPeer } from './outbox.js';
+import type { VisitorPeer } from './outbox.js';
+import type { LocalConnections } from './connections.js';
+import { StoreUnavailableError, type EndOptions } from '../store/store.js';
 import { connectedMessage } from './chat-messages.js';
 import { countChat, type RelayContext } from './relay-context.js';
 
 type RequestMessage = Extract<VisitorToServer, { type: 'request' }>;
-
-/**
- * How many chats one address may start per ten minutes ... Loose on purpose: a mobile
- * network (carrier-grade NAT), a shelter or a school puts many people behind one address.
- */
-export const NEW_CHATS_PER_ADDRESS = 30;
-/** ... and hold open at once (waiting or talking). */
-export const OPEN_CHATS_PER_ADDRESS = 10;
 
 /** How long an operator has to wrap up a chat the visitor (or the system) ended. */
 export const WRAP_UP_WINDOW_MS = 30 * 60_000;
@@ -33,16 +27,20 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest();
 
 /**
  * The visitor's side of a chat: asking, waiting, talking, leaving, coming back. Tickets and
- * messages live in the store; this node keeps only its timers and the new-chat limiter.
+ * messages live in the store, and so does where each visitor's socket is (node and attach
+ * epoch), so a visitor may come back through any node. This node keeps only timers, which
+ * the sweeper of any node stands in for if this node dies, and its per-address limits.
  */
 export class VisitorChats {
   private readonly graceTimers = new Map<TicketId, TimerHandle>();
-  private stopped = false;
+  /** Detaches the store could not take (it was away): retried by the sweeper. */
+  private readonly pendingDetaches = new Map<TicketId, { epoch: number; at: number }>();
+  private draining = false;
   /**
    * New chats per sender address (HMAC'd), so one sender cannot fill every queue with empty
-   * tickets. Loose on purpose: a shelter or a school may put many people behind one address.
+   * tickets. Per node: with N nodes a sender gets up to N times as many.
    */
-  private readonly newChats = new RateLimiterMemory({ points: NEW_CHATS_PER_ADDRESS, duration: 10 * 60 });
+  private readonly newChats: RateLimiterMemory;
   /** Open chats per sender (HMAC'd address), and the reverse, to forget them when they end. */
   private readonly openBySender = new Map<string, Set<TicketId>>();
   private readonly senderOf = new Map<TicketId, string>();
@@ -51,7 +49,9 @@ export class VisitorChats {
     private readonly ctx: RelayContext,
     private readonly dispatcher: Dispatcher,
     private readonly connections: LocalConnections,
-  ) {}
+  ) {
+    this.newChats = new RateLimiterMemory({ points: ctx.limits.newChatsPer10Min, duration: 10 * 60 });
+  }
 
   /** Check a request against the line's config; the error code if it cannot be queued. */
   refusal(request: RequestMessage): ErrorCode | null {
@@ -76,9 +76,10 @@ export class VisitorChats {
     }
     try {
       await this.pruneSender(addressKey);
-      if ((this.openBySender.get(addressKey)?.size ?? 0) >= OPEN_CHATS_PER_ADDRESS) throw new Error('too many open');
+      if ((this.openBySender.get(addressKey)?.size ?? 0) >= this.ctx.limits.openChatsPerAddress) throw new Error('too many open');
       await this.newChats.consume(addressKey);
-    } catch {
+    } catch (error) {
+      if (error instanceof StoreUnavailableError) throw error;
       this.ctx.logger.warn({ event: 'ticket.limited', line: request.line, code: 'ERR_TOO_MANY_CHATS' }, 'too many new chats');
       peer.send({ type: 'error', code: 'ERR_TOO_MANY_CHATS' });
       return;
@@ -95,14 +96,22 @@ export class VisitorChats {
         tokenHash: sha256(secret).toString('base64url'),
       },
       this.ctx.clock.now(),
+      this.ctx.nodeId,
     );
-    await this.ctx.store.createTicket(ticket, this.ctx.config.chatMaxMs);
-    this.connections.attachVisitor(id, peer);
+    // Listen before the ticket exists, so nothing published for it can be missed; undo if
+    // the store will not take it.
+    await this.connections.attachVisitor(id, peer, ticket.visitorEpoch, 0);
+    try {
+      await this.ctx.store.createTicket(ticket, this.ctx.config.chatMaxMs);
+    } catch (error) {
+      this.connections.detachVisitor(id, peer);
+      throw error;
+    }
     bind(id);
     this.openBySender.set(addressKey, (this.openBySender.get(addressKey) ?? new Set()).add(id));
     this.senderOf.set(id, addressKey);
-    const { position, estimate } = await this.dispatcher.standing(id);
-    peer.send({ type: 'queued', chat: id, token: id + secret, position, estimate });
+    const { position, estimate } = await this.dispatcher.standing(ticket);
+    await this.connections.toLocalVisitor(id, { type: 'queued', chat: id, token: id + secret, position, estimate });
     // Language and topic go to the aggregates only: a log line per contact must not say them.
     this.ctx.logger.info({ event: 'ticket.created', ticket: id, line: ticket.line }, 'ticket created');
     await countChat(this.ctx, ticket, 'requested');
@@ -118,30 +127,40 @@ export class VisitorChats {
     return ticket && expected.length === presented.length && timingSafeEqual(presented, expected) ? ticket : undefined;
   }
 
-  /** Come back with a token; on a bad token the peer is told why and closed. */
+  /**
+   * Come back with a token, through this node or any other; on a bad token the peer is told
+   * why and closed. The store's attach epoch makes this socket the visitor's only one: an
+   * older socket here or on another node is closed as replaced, and a grace timer running for
+   * the old one can no longer end the chat.
+   */
   async resume(peer: VisitorPeer, token: string, received: number, bind: (id: TicketId) => void): Promise<void> {
-    const ticket = await this.ticketForToken(token);
-    if (!ticket) {
+    const found = await this.ticketForToken(token);
+    const epoch = found && (await this.ctx.store.attachVisitor(found.id, this.ctx.nodeId));
+    if (!found || epoch === undefined) {
       peer.fail('ERR_RESUME_FAILED');
       return;
     }
-    const id = ticket.id;
+    const id = found.id;
     this.graceTimers.get(id)?.cancel();
     this.graceTimers.delete(id);
-    const replaced = this.connections.attachVisitor(id, peer);
+    this.pendingDetaches.delete(id);
+    const replaced = await this.connections.attachVisitor(id, peer, epoch, received);
     bind(id);
     replaced?.close(CLOSE_CODES.replaced, 'replaced');
-    peer.send({ type: 'resumed', chat: id });
+    this.ctx.outbox.toVisitor(id, { type: 'replaced', epoch });
+    // Read again now that this node listens: whatever happened before is in the record.
+    const ticket = (await this.ctx.store.getTicket(id)) ?? found;
+    await this.connections.toLocalVisitor(id, { type: 'resumed', chat: id });
     this.ctx.logger.info({ event: 'visitor.resumed', ticket: id, status: ticket.state }, 'visitor resumed');
     if (ticket.state === 'ended') {
-      peer.send({ type: 'ended', by: ticket.endedBy ?? 'system' });
+      await this.connections.toLocalVisitor(id, { type: 'ended', by: ticket.endedBy ?? 'system' });
       return;
     }
     if (ticket.state === 'active' && ticket.operatorKey) {
-      peer.send(connectedMessage(ticket));
-      for (const m of await this.ctx.store.messagesAfter(id, 'operator', received)) peer.send({ type: 'msg', ...m });
+      await this.connections.toLocalVisitor(id, connectedMessage(ticket));
+      await this.connections.catchUpVisitor(id);
     }
-    this.dispatcher.forget(id);
+    if (ticket.state === 'waiting') this.dispatcher.watch(ticket);
     await this.dispatcher.schedule();
   }
 
@@ -162,7 +181,9 @@ export class VisitorChats {
       peer.send({ type: 'error', code: result === 'gap' ? 'ERR_BAD_SEQUENCE' : 'ERR_CHAT_TOO_LONG', seq });
       return;
     }
-    if (result === 'stored') this.ctx.outbox.toOperator(ticket.operatorId, { type: 'msg', chat: id, seq, data });
+    // A duplicate is published again: the node that stored it may have died before it could
+    // publish. The operator's console is sent each sequence number once whatever the bus does.
+    this.ctx.outbox.toOperator(ticket.operatorId, { type: 'msg', chat: id, seq, data });
     peer.send({ type: 'ack', seq });
   }
 
@@ -179,6 +200,7 @@ export class VisitorChats {
     peer.send({ type: 'ended', by: 'visitor' });
     if (quick) await this.ctx.store.deleteTicket(id);
     this.connections.detachVisitor(id, peer);
+    this.dispatcher.forget(id);
     peer.close(CLOSE_CODES.normal, 'ended');
   }
 
@@ -195,29 +217,60 @@ export class VisitorChats {
     return true;
   }
 
-  /** The socket went away without leaving: keep the chat for the reconnect grace, then purge. */
-  disconnected(peer: VisitorPeer, id: TicketId): void {
-    // A closing node tells its visitors to go elsewhere; their chats are not its to end.
-    if (!this.connections.detachVisitor(id, peer) || this.stopped) return;
+  /**
+   * The socket went away without leaving: the visitor is away in the store (so any node sees
+   * it), and the chat is kept for the reconnect grace, then purged. A draining node only
+   * marks them away: the grace then runs on the sweeper of the nodes that stay.
+   */
+  async disconnected(peer: VisitorPeer, id: TicketId): Promise<void> {
+    const epoch = this.connections.epochOf(id, peer);
+    if (epoch === undefined || !this.connections.detachVisitor(id, peer)) return;
+    this.dispatcher.forget(id);
+    const now = this.ctx.clock.now();
+    let detached: boolean;
+    try {
+      detached = await this.ctx.store.detachVisitor(id, epoch, now);
+    } catch {
+      this.pendingDetaches.set(id, { epoch, at: now });
+      return;
+    }
+    if (detached && !this.draining) this.startGrace(id, epoch);
+  }
+
+  /** Detaches the store missed while it was away; the sweeper calls this each round. */
+  async retryPendingDetaches(): Promise<void> {
+    for (const [id, { epoch, at }] of [...this.pendingDetaches]) {
+      if (await this.ctx.store.detachVisitor(id, epoch, at)) this.startGrace(id, epoch);
+      this.pendingDetaches.delete(id);
+    }
+  }
+
+  private startGrace(id: TicketId, epoch: number): void {
     this.graceTimers.get(id)?.cancel();
     this.graceTimers.set(
       id,
       this.ctx.clock.after(this.ctx.config.reconnectGraceMs, () => {
         this.graceTimers.delete(id);
-        if (this.connections.visitorConnected(id)) return;
-        void this.end(id, 'system')
-          // Purge now unless an operator still has to wrap it up (then its TTL purges it).
-          .then((before) => (before?.operatorId ? undefined : this.ctx.store.deleteTicket(id)))
-          .catch(() => undefined);
+        void this.endAfterGrace(id, epoch).catch(() => undefined);
       }),
     );
+  }
+
+  /**
+   * The grace ran out for attach `epoch`: end the chat unless the visitor came back (on any
+   * node) meanwhile — decided atomically by the store. Purged at once unless an operator
+   * still has to wrap it up (then its TTL purges it).
+   */
+  async endAfterGrace(id: TicketId, epoch: number): Promise<void> {
+    const before = await this.end(id, 'system', { ifDetachedEpoch: epoch });
+    if (before && !before.operatorId) await this.ctx.store.deleteTicket(id);
   }
 
   /**
    * End a chat from any side: tells the operator and frees their slot, withdraws a pending
    * offer, records the handle time for estimates.
    */
-  async end(id: TicketId, by: EndedBy): Promise<Ticket | undefined> {
+  async end(id: TicketId, by: EndedBy, options: EndOptions = {}): Promise<Ticket | undefined> {
     const { store, clock, config, outbox, logger } = this.ctx;
     this.forgetSender(id);
     // A chat the operator did not end waits for their wrap-up: its routing record (never
@@ -225,8 +278,9 @@ export class VisitorChats {
     const current = await store.getTicket(id);
     const awaitsWrapUp = current?.operatorId != null && by !== 'operator';
     const keepMs = awaitsWrapUp ? Math.max(config.reconnectGraceMs, WRAP_UP_WINDOW_MS) : config.reconnectGraceMs;
-    const before = await store.endTicket(id, by, clock.now(), keepMs);
+    const before = await store.endTicket(id, by, clock.now(), keepMs, options);
     if (!before) return undefined;
+    this.dispatcher.forget(id);
     this.dispatcher.cancelOffer(id);
     if (before.offer) outbox.toOperator(before.offer.operatorId, { type: 'offer-withdrawn', ticket: id, reason: 'left' });
     if (before.operatorId && by !== 'operator') outbox.toOperator(before.operatorId, { type: 'ended', chat: id, by });
@@ -257,8 +311,9 @@ export class VisitorChats {
     if (open?.size === 0) this.openBySender.delete(sender);
   }
 
-  stop(): void {
-    this.stopped = true;
+  /** A draining node: no more grace timers here; visitors are only marked away. */
+  drain(): void {
+    this.draining = true;
     for (const timer of this.graceTimers.values()) timer.cancel();
     this.graceTimers.clear();
   }

@@ -3,6 +3,7 @@ import { CLOSE_CODES } from '../../protocol/close-codes.js';
 import type { TicketId } from '../../protocol/ids.js';
 import { visitorToServerSchema, type ServerToVisitor, type VisitorToServer } from '../../protocol/visitor-messages.js';
 import { errorFields } from '../logging.js';
+import { StoreUnavailableError } from '../store/store.js';
 import type { MessageBudget } from './message-budget.js';
 import type { RelayContext } from './relay-context.js';
 import type { VisitorChats } from './visitor-chats.js';
@@ -22,7 +23,8 @@ export interface VisitorSocketDeps {
   addressKey: string;
 }
 
-export function serveVisitor(socket: WebSocket, { ctx, chats, budget, observer, addressKey }: VisitorSocketDeps): void {
+/** Resolves once the socket has closed and everything it started is done (for draining). */
+export function serveVisitor(socket: WebSocket, { ctx, chats, budget, observer, addressKey }: VisitorSocketDeps): Promise<void> {
   const peer = new Peer<ServerToVisitor>(socket, 'visitor', observer);
   const budgetKey = budget.connectionKey();
   let ticket: TicketId | null = null;
@@ -54,10 +56,11 @@ export function serveVisitor(socket: WebSocket, { ctx, chats, budget, observer, 
 
   socket.on('message', (raw, isBinary) => {
     queue = queue.then(async () => {
+      let seq: number | undefined;
       try {
         observer?.('in', 'visitor', isBinary ? '<binary>' : raw.toString());
         const parsed = parseFrame(raw, isBinary, visitorToServerSchema);
-        const seq = parsed.ok && parsed.message.type === 'msg' ? parsed.message.seq : undefined;
+        seq = parsed.ok && parsed.message.type === 'msg' ? parsed.message.seq : undefined;
         const typing = parsed.ok && parsed.message.type === 'typing';
         const verdict = await budget.spend(budgetKey, typing ? 'typing' : 'other');
         // An indicator over its budget is simply not shown: it carries nothing to lose.
@@ -70,17 +73,25 @@ export function serveVisitor(socket: WebSocket, { ctx, chats, budget, observer, 
         if (!parsed.ok) return peer.send({ type: 'error', code: parsed.code });
         await handle(parsed.message);
       } catch (error) {
+        if (error instanceof StoreUnavailableError) {
+          // Not stored, not lost: the widget keeps the message and sends it again on
+          // `service: ok`; a request or resume it makes again itself.
+          return peer.send({ type: 'error', code: 'ERR_UNAVAILABLE', ...(seq ? { seq } : {}) });
+        }
         ctx.logger.error({ event: 'visitor.failed', ticket: ticket ?? undefined, ...errorFields(error) }, 'visitor message failed');
         peer.fail('ERR_INTERNAL');
       }
     });
   });
 
-  socket.on('close', () => {
-    budget.forget(budgetKey);
-    void queue.then(() => {
-      if (ticket) chats.disconnected(peer, ticket);
-    });
-  });
   socket.on('error', () => undefined); // 'close' follows; errors carry nothing to log
+  return new Promise((resolve) =>
+    socket.on('close', () => {
+      budget.forget(budgetKey);
+      void queue
+        .then(() => (ticket ? chats.disconnected(peer, ticket) : undefined))
+        .catch(() => undefined)
+        .finally(resolve);
+    }),
+  );
 }

@@ -1,7 +1,10 @@
 import { expect } from 'chai';
 import WebSocket from 'ws';
 import { LIMITS } from '../../protocol/limits.js';
-import { NEW_CHATS_PER_ADDRESS, OPEN_CHATS_PER_ADDRESS } from '../../server/relay/visitor-chats.js';
+import { DEFAULT_LIMITS } from '../../server/relay/relay-context.js';
+
+const NEW_CHATS_PER_ADDRESS = DEFAULT_LIMITS.newChatsPer10Min;
+const OPEN_CHATS_PER_ADDRESS = DEFAULT_LIMITS.openChatsPerAddress;
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { SocketClient, operatorSocket, signIn, visitorSocket } from '../support/socket-client.js';
 import { connectedChat, TestOperator, TestVisitor } from '../support/chat-parties.js';

@@ -1,0 +1,241 @@
+import type { OperatorId, TicketId } from '../../protocol/ids.js';
+import type { ServerToOperator } from '../../protocol/operator-messages.js';
+import type { ServerToVisitor, serviceSchema } from '../../protocol/visitor-messages.js';
+import type { z } from 'zod';
+import { channels, type Bus } from '../bus/bus.js';
+import { errorFields, type Logger } from '../logging.js';
+import type { SealedMessage, Sender, Store } from '../store/store.js';
+import type { OperatorPeer, ReplacedSignal, VisitorPeer } from './outbox.js';
+
+type ServiceMessage = z.infer<typeof serviceSchema>;
+
+/** Runs tasks one after another, so what one socket is sent keeps its order. */
+class SerialQueue {
+  private tail: Promise<void> = Promise.resolve();
+
+  run(task: () => void | Promise<void>): Promise<void> {
+    const next = this.tail.then(task);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+}
+
+interface VisitorLink {
+  peer: VisitorPeer;
+  /** The store's attach epoch for this socket: a newer attach anywhere replaces it. */
+  epoch: number;
+  /** The last operator message (seq) this socket was sent. */
+  cursor: number;
+  queue: SerialQueue;
+}
+
+interface OperatorLink {
+  peer: OperatorPeer;
+  /** Per chat, the last visitor message (seq) this console was sent. */
+  cursors: Map<TicketId, number>;
+  queue: SerialQueue;
+}
+
+/**
+ * This node's live sockets, and exactly-once, in-order delivery to them. Messages arrive from
+ * the bus (from this node or another); the bus may lose or repeat one (a node dies between
+ * storing and publishing, Redis fails over), so each socket keeps a cursor per chat: an old
+ * sequence number is dropped, and a gap is filled from the store before the message that
+ * revealed it. Everything for one socket goes through one queue, so a replay on resume and
+ * live messages never interleave.
+ */
+export class LocalConnections {
+  private readonly visitors = new Map<TicketId, VisitorLink>();
+  private readonly operators = new Map<OperatorId, Map<OperatorPeer, OperatorLink>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly bus: Bus,
+    private readonly prefix: string,
+    private readonly logger: Logger,
+  ) {}
+
+  // ---- visitors ------------------------------------------------------------------------
+
+  /**
+   * Hold the visitor's socket here from `cursor` (the last operator message it has). Subscribes
+   * this node to the visitor's channel first, so nothing published from now on is missed.
+   * Returns the socket on this node it replaces, if any.
+   */
+  async attachVisitor(id: TicketId, peer: VisitorPeer, epoch: number, cursor: number): Promise<VisitorPeer | undefined> {
+    const previous = this.visitors.get(id);
+    if (!previous) await this.bus.subscribe(channels.visitor(this.prefix, id), (raw) => this.fromBusToVisitor(id, raw));
+    this.visitors.set(id, { peer, epoch, cursor, queue: previous?.queue ?? new SerialQueue() });
+    return previous && previous.peer !== peer ? previous.peer : undefined;
+  }
+
+  /** False when `peer` is no longer this visitor's socket here (replaced, or never was). */
+  detachVisitor(id: TicketId, peer: VisitorPeer): boolean {
+    if (this.visitors.get(id)?.peer !== peer) return false;
+    this.visitors.delete(id);
+    this.bus.unsubscribe(channels.visitor(this.prefix, id)).catch(() => undefined);
+    return true;
+  }
+
+  epochOf(id: TicketId, peer: VisitorPeer): number | undefined {
+    const link = this.visitors.get(id);
+    return link?.peer === peer ? link.epoch : undefined;
+  }
+
+  /** Send in order with everything else this socket is sent (the bus's messages included). */
+  toLocalVisitor(id: TicketId, message: ServerToVisitor): Promise<void> {
+    const link = this.visitors.get(id);
+    return link ? link.queue.run(() => link.peer.send(message)) : Promise.resolve();
+  }
+
+  /** Send whatever the operator wrote after the socket's cursor (the catch-up on resume). */
+  catchUpVisitor(id: TicketId): Promise<void> {
+    const link = this.visitors.get(id);
+    return link ? link.queue.run(() => this.fillVisitor(id, link)) : Promise.resolve();
+  }
+
+  localVisitors(): TicketId[] {
+    return [...this.visitors.keys()];
+  }
+
+  // ---- operators -----------------------------------------------------------------------
+
+  /** Returns true when this is the operator's first console on this node. */
+  async attachOperator(id: OperatorId, peer: OperatorPeer): Promise<boolean> {
+    let links = this.operators.get(id);
+    const first = !links;
+    if (!links) {
+      await this.bus.subscribe(channels.operator(this.prefix, id), (raw) => this.fromBusToOperator(id, raw));
+      links = new Map();
+      this.operators.set(id, links);
+    }
+    links.set(peer, { peer, cursors: new Map(), queue: new SerialQueue() });
+    return first;
+  }
+
+  /** Returns true when that was the operator's last console on this node. */
+  detachOperator(id: OperatorId, peer: OperatorPeer): boolean {
+    const links = this.operators.get(id);
+    if (!links?.delete(peer)) return false;
+    if (links.size > 0) return false;
+    this.operators.delete(id);
+    this.bus.unsubscribe(channels.operator(this.prefix, id)).catch(() => undefined);
+    return true;
+  }
+
+  /** Send one console a message in order with everything else it is sent. */
+  toLocalOperator(operatorId: OperatorId, peer: OperatorPeer, message: ServerToOperator): Promise<void> {
+    const link = this.operators.get(operatorId)?.get(peer);
+    return link ? link.queue.run(() => peer.send(message)) : Promise.resolve();
+  }
+
+  /** Send one console, in order, a chat's `assigned` and every visitor message of it. */
+  replayChat(operatorId: OperatorId, peer: OperatorPeer, chat: TicketId, assigned: ServerToOperator): Promise<void> {
+    const link = this.operators.get(operatorId)?.get(peer);
+    if (!link) return Promise.resolve();
+    return link.queue.run(async () => {
+      peer.send(assigned);
+      link.cursors.set(chat, 0);
+      await this.fillOperator(chat, link);
+    });
+  }
+
+  hasOperator(id: OperatorId): boolean {
+    return this.operators.has(id);
+  }
+
+  // ---- everyone ------------------------------------------------------------------------
+
+  /** Every socket here, e.g. to tell them the service is degraded, or to close them. */
+  peers(): (VisitorPeer | OperatorPeer)[] {
+    const out: (VisitorPeer | OperatorPeer)[] = [...this.visitors.values()].map((l) => l.peer);
+    for (const links of this.operators.values()) out.push(...links.keys());
+    return out;
+  }
+
+  broadcast(message: ServiceMessage): void {
+    for (const link of this.visitors.values()) void link.queue.run(() => link.peer.send(message));
+    for (const links of this.operators.values()) for (const link of links.values()) void link.queue.run(() => link.peer.send(message));
+  }
+
+  /** After the store or bus was away: catch every socket up on what it may have missed. */
+  async resync(): Promise<void> {
+    const work: Promise<void>[] = [];
+    for (const [id, link] of this.visitors) work.push(link.queue.run(() => this.fillVisitor(id, link)));
+    for (const links of this.operators.values()) {
+      for (const link of links.values()) {
+        for (const chat of link.cursors.keys()) work.push(link.queue.run(() => this.fillOperator(chat, link)));
+      }
+    }
+    await Promise.allSettled(work);
+  }
+
+  // ---- from the bus --------------------------------------------------------------------
+
+  private fromBusToVisitor(id: TicketId, raw: string): void {
+    const link = this.visitors.get(id);
+    if (!link) return;
+    const message = JSON.parse(raw) as ServerToVisitor | ReplacedSignal;
+    if (message.type === 'replaced') {
+      // The visitor came back through another node: this socket is a stale one.
+      if (message.epoch > link.epoch && this.detachVisitor(id, link.peer)) link.peer.close(4006, 'replaced');
+      return;
+    }
+    void link.queue.run(async () => {
+      if (message.type !== 'msg') return link.peer.send(message);
+      await this.deliver(message, link.cursor, () => this.fillVisitor(id, link), (m) => {
+        link.peer.send({ type: 'msg', ...m });
+        link.cursor = m.seq;
+      });
+    });
+  }
+
+  private fromBusToOperator(id: OperatorId, raw: string): void {
+    const message = JSON.parse(raw) as ServerToOperator;
+    for (const link of this.operators.get(id)?.values() ?? []) {
+      void link.queue.run(async () => {
+        if (message.type === 'assigned' && !link.cursors.has(message.chat)) link.cursors.set(message.chat, 0);
+        if (message.type === 'ended') link.cursors.delete(message.chat);
+        if (message.type !== 'msg') return link.peer.send(message);
+        const chat = message.chat;
+        await this.deliver(message, link.cursors.get(chat) ?? 0, () => this.fillOperator(chat, link), (m) => {
+          link.peer.send({ type: 'msg', chat, ...m });
+          link.cursors.set(chat, m.seq);
+        });
+      });
+    }
+  }
+
+  /** Next in line: send it. Old: drop it. Ahead of a gap: fill the gap from the store. */
+  private async deliver(message: SealedMessage, cursor: number, fill: () => Promise<void>, send: (m: SealedMessage) => void): Promise<void> {
+    if (message.seq <= cursor) return;
+    if (message.seq === cursor + 1) return send({ seq: message.seq, data: message.data });
+    await fill();
+  }
+
+  private async fillVisitor(id: TicketId, link: VisitorLink): Promise<void> {
+    for (const m of await this.missed(id, 'operator', link.cursor)) {
+      if (m.seq !== link.cursor + 1) break;
+      link.peer.send({ type: 'msg', ...m });
+      link.cursor = m.seq;
+    }
+  }
+
+  private async fillOperator(chat: TicketId, link: OperatorLink): Promise<void> {
+    for (const m of await this.missed(chat, 'visitor', link.cursors.get(chat) ?? 0)) {
+      if (m.seq !== (link.cursors.get(chat) ?? 0) + 1) break;
+      link.peer.send({ type: 'msg', chat, ...m });
+      link.cursors.set(chat, m.seq);
+    }
+  }
+
+  private async missed(id: TicketId, from: Sender, after: number): Promise<SealedMessage[]> {
+    try {
+      return await this.store.messagesAfter(id, from, after);
+    } catch (error) {
+      // The store is away: resync() catches this socket up when it is back.
+      this.logger.warn({ event: 'delivery.catch-up-failed', ticket: id, ...errorFields(error) }, 'catch-up failed');
+      return [];
+    }
+  }
+}

@@ -1,0 +1,92 @@
+import type { TimerHandle } from '../clock.js';
+import { errorFields } from '../logging.js';
+import type { Dispatcher } from './dispatcher.js';
+import type { OperatorDesk } from './operator-desk.js';
+import type { RelayContext } from './relay-context.js';
+import type { VisitorChats } from './visitor-chats.js';
+
+/** How often each node says it is alive and looks for work a dead node left behind. */
+export const SWEEP_EVERY_MS = 5_000;
+/** A node that has not said so for this long is dead: its sockets are gone. */
+export const NODE_TTL_MS = 15_000;
+
+/**
+ * What keeps chats right when a node dies without a word (SIGKILL, a lost machine). Grace,
+ * away and offer timers run on the node that started them; this runs on every node, reads
+ * the shared records, and does what a dead node's timers would have done:
+ * - visitors and consoles attached to a dead node are marked away (their grace starts now);
+ * - a visitor away longer than the grace has their chat ended and purged;
+ * - an operator away longer than the grace has their chats ended;
+ * - an offer past its expiry is withdrawn and passed on.
+ * Every step is an atomic, idempotent store operation, so nodes sweeping at once agree.
+ */
+export class Sweeper {
+  private timer: TimerHandle | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly ctx: RelayContext,
+    private readonly visitors: VisitorChats,
+    private readonly desk: OperatorDesk,
+    private readonly dispatcher: Dispatcher,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    void this.sweep();
+    const tick = () => {
+      if (this.stopped) return;
+      void this.sweep();
+      this.timer = this.ctx.clock.after(SWEEP_EVERY_MS, tick);
+    };
+    this.timer = this.ctx.clock.after(SWEEP_EVERY_MS, tick);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.timer?.cancel();
+  }
+
+  /** One round now (also after the store comes back); rounds never overlap. */
+  sweep(): Promise<void> {
+    this.running ??= this.round()
+      .catch((error: unknown) => this.ctx.logger.warn({ event: 'sweep.failed', ...errorFields(error) }, 'sweep failed'))
+      .finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async round(): Promise<void> {
+    const { store, clock, config, nodeId } = this.ctx;
+    await store.heartbeatNode(nodeId, clock.now(), NODE_TTL_MS);
+    await this.visitors.retryPendingDetaches();
+    await this.desk.retryPendingDetaches();
+    const now = clock.now();
+    const live = await store.liveNodes(now);
+    live.add(nodeId); // whatever the clock says, this node is not dead
+    const grace = config.reconnectGraceMs;
+
+    for (const t of await store.listTickets()) {
+      if (t.state === 'ended') continue;
+      if (t.visitorNode !== null && !live.has(t.visitorNode)) {
+        await store.detachVisitor(t.id, t.visitorEpoch, now);
+      } else if (t.visitorNode === null && t.detachedAt !== null && now - t.detachedAt >= grace) {
+        await this.visitors.endAfterGrace(t.id, t.visitorEpoch);
+      }
+      if (t.state === 'waiting' && t.offer && t.offer.expiresAt <= now) {
+        await this.dispatcher.expireOffer(t.id, t.offer.operatorId);
+      }
+    }
+
+    for (const p of await store.listPresence()) {
+      let presence = p;
+      for (const node of p.nodes.filter((n) => !live.has(n))) {
+        presence = (await store.detachConsole(p.id, node, now)) ?? presence;
+        if (presence.nodes.length === 0) await this.desk.wentAway(p.id);
+      }
+      if (presence.nodes.length === 0 && presence.disconnectedAt !== null && now - presence.disconnectedAt >= grace) {
+        await this.desk.endIfStillAway(p.id, presence.disconnectedAt);
+      }
+    }
+  }
+}
