@@ -1,4 +1,7 @@
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.js';
 import { demoAccounts } from './auth/demo-accounts.js';
@@ -11,14 +14,16 @@ import { runModeOf } from './config/run-mode.js';
 import { readOrgPublicKey } from './config/org-key.js';
 import { checkBuildMatches } from './config/build-info.js';
 import { createLogger } from './logging.js';
-import { MemoryStore } from './store/memory-store.js';
+import { openSharedState } from './shared-state.js';
 
 /** The only place that reads the environment and listens. */
 async function main(): Promise<void> {
   const settings = readSettings(process.env);
   const logger = createLogger({ level: settings.LOG_LEVEL });
   const lines = await loadLinesConfig(settings.QUIETLINE_LINES);
-  const publicDir = fileURLToPath(new URL('../dist/public/', import.meta.url));
+  const publicDir = settings.QUIETLINE_PUBLIC_DIR
+    ? resolve(settings.QUIETLINE_PUBLIC_DIR)
+    : fileURLToPath(new URL('../dist/public/', import.meta.url));
   if (!existsSync(publicDir)) throw new ConfigError(`${publicDir}: missing; run \`npm run build\` first`);
 
   const demo = runModeOf(settings, process.env) === 'demo';
@@ -49,16 +54,25 @@ async function main(): Promise<void> {
     orgPublicKey,
   );
 
-  const store = new MemoryStore(systemClock);
-  await store.init();
-  const app = createApp({ config, store, clock: systemClock, logger, directory });
+  const nodeId = settings.QUIETLINE_NODE_ID ?? `${hostname()}-${randomBytes(3).toString('hex')}`;
+  const clusterNodes = settings.REDIS_CLUSTER_NODES?.split(',').map((s) => s.trim()).filter(Boolean);
+  const shared = await openSharedState({
+    redisUrl: settings.REDIS_URL,
+    clusterNodes,
+    prefix: settings.REDIS_KEY_PREFIX,
+    clock: systemClock,
+    logger,
+  });
+  const { store, bus } = shared;
+  const app = createApp({ config, store, bus, nodeId, keyPrefix: settings.REDIS_KEY_PREFIX, clock: systemClock, logger, directory });
   await new Promise<void>((resolve) => app.server.listen(settings.PORT, settings.HOST, resolve));
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : settings.PORT;
   const base = `http://${settings.HOST === '0.0.0.0' ? 'localhost' : settings.HOST}:${port}`;
-  logger.info({ event: 'listening', port, mode: demo ? 'demo' : 'configured' }, 'listening');
+  logger.info({ event: 'listening', port, mode: demo ? 'demo' : 'configured', node: nodeId, status: shared.kind }, 'listening');
 
-  const out = [`\nQuietline is running (memory store${demo ? ', demo mode' : ''}).`, `  Visitor (demo host page): ${base}/demo/`, `  Operator console:         ${base}/console/`];
+  const storeName = { memory: 'memory store', redis: 'Redis', 'redis-cluster': 'Redis Cluster' }[shared.kind];
+  const out = [`\nQuietline is running (${storeName}${demo ? ', demo mode' : ''}, node ${nodeId}).`, `  Visitor (demo host page): ${base}/demo/`, `  Operator console:         ${base}/console/`];
   if (demoPasswords) {
     out.push('', 'Demo accounts, shown once, valid until restart:');
     for (const [id, password] of demoPasswords) out.push(`  ${id.padEnd(16)} ${password}`);
@@ -66,12 +80,20 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`${out.join('\n')}\n\n`);
 
+  // SIGTERM drains (app.close): clients move to other nodes, what they sent is stored, and
+  // they are marked away so their grace runs elsewhere. Exit anyway after DRAIN_SECONDS.
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    logger.info({ event: 'draining', node: nodeId }, 'draining');
+    setTimeout(() => {
+      logger.warn({ event: 'drain.timeout', node: nodeId }, 'drain timed out');
+      process.exit(1);
+    }, settings.DRAIN_SECONDS * 1000).unref();
     await app.close();
-    await store.close();
+    await shared.close();
+    logger.info({ event: 'drained', node: nodeId }, 'drained');
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop());

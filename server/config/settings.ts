@@ -25,6 +25,8 @@ const settingsSchema = z.object({
   QUIETLINE_LINES: z.string().default('config/lines.json'),
   /** The operators file written by `npm run operators`. If named here it must exist. */
   QUIETLINE_OPERATORS: z.string().default('config/operators.json'),
+  /** The built browser files (`npm run build`, QUIETLINE_BUILD_OUT); default dist/public. */
+  QUIETLINE_PUBLIC_DIR: z.string().optional(),
   /** The organisation's public key certifying operator identities (`npm run org-key`).
    *  Required outside the demo; the widget build bakes in the same file. */
   QUIETLINE_ORG_PUBLIC_KEY: z.string().default('config/org-public-key.txt'),
@@ -47,6 +49,17 @@ const settingsSchema = z.object({
   COOKIE_SECURE: flag.default(true),
   /** Number of proxies in front whose X-Forwarded-For may be trusted for rate limiting. */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).default(0),
+  /** A Redis (redis://host:port) holding the shared state of many nodes; unset: the memory
+   *  store, one node only. */
+  REDIS_URL: z.string().url().optional(),
+  /** Comma-separated redis:// seed nodes of a Redis Cluster; selects cluster mode. */
+  REDIS_CLUSTER_NODES: z.string().optional(),
+  /** Prefix of every Redis key and channel, so deployments can share a Redis. */
+  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, - and _, at most 32').default('ql'),
+  /** This node's name in shared records and logs; default: host name and a random suffix. */
+  QUIETLINE_NODE_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, . - and _, at most 64').optional(),
+  /** On SIGTERM, the longest a node waits for its clients to move before it exits anyway. */
+  DRAIN_SECONDS: positiveInt.default(20),
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

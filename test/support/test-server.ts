@@ -1,7 +1,10 @@
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import { createApp, type QuietlineApp } from '../../server/app.js';
+import { createApp, type AppDeps, type QuietlineApp } from '../../server/app.js';
+import type { Bus } from '../../server/bus/bus.js';
+import type { Store } from '../../server/store/store.js';
+import { withOutages, type Outage } from './outage-store.js';
 import { memoryDirectory, type OperatorAccount } from '../../server/auth/operators-file.js';
 import { hashPassword } from '../../server/auth/password.js';
 import { ManualClock, systemClock, type Clock } from '../../server/clock.js';
@@ -27,9 +30,18 @@ export interface TestOperator {
 
 export interface TestServerOptions {
   operators?: TestOperator[];
-  /** 'manual' gives a ManualClock that only moves on advance(). */
-  clock?: 'real' | 'manual';
+  /** 'manual' gives a ManualClock that only moves on advance(); or pass one to share it. */
+  clock?: 'real' | 'manual' | ManualClock;
   config?: Partial<AppConfig>;
+  /**
+   * Shared state of several nodes in one process: a store and bus of the caller's (closed by
+   * the caller). Unset: a MemoryStore of this server's own.
+   */
+  shared?: { store: Store; bus: Bus; keyPrefix?: string };
+  /** 'outage': the store can be made unreachable with `server.outage`. */
+  faults?: 'outage';
+  nodeId?: string;
+  limits?: AppDeps['limits'];
 }
 
 export interface Frame {
@@ -46,7 +58,11 @@ export interface TestServer {
   clock: Clock;
   /** Present when started with clock: 'manual'. */
   manualClock: ManualClock | null;
+  /** This server's MemoryStore; with `shared`, the shared store. */
   store: MemoryStore;
+  /** Present with faults: 'outage'. */
+  outage: Outage | null;
+  nodeId: string;
   /** Every WebSocket frame the server received or sent, in order. */
   frames: Frame[];
   /** Every log line the server wrote (JSON text). */
@@ -59,7 +75,7 @@ const publicDir = fileURLToPath(new URL('../../dist/public/', import.meta.url));
 
 /** A real Quietline on a free loopback port, with the memory store; everything captured. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const manualClock = options.clock === 'manual' ? new ManualClock() : null;
+  const manualClock = options.clock instanceof ManualClock ? options.clock : options.clock === 'manual' ? new ManualClock() : null;
   const clock = manualClock ?? systemClock;
   const lines = await loadLinesConfig(fileURLToPath(new URL('../../config/lines.json', import.meta.url)));
   const config: AppConfig = {
@@ -93,12 +109,18 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
   });
   const frames: Frame[] = [];
-  const store = new MemoryStore(clock);
-  await store.init();
+  const own = options.shared ? null : new MemoryStore(clock);
+  await own?.init();
+  const base = options.shared?.store ?? own!;
+  const faults = options.faults === 'outage' ? withOutages(base) : null;
+  const store = faults?.store ?? base;
   const app: QuietlineApp = createApp({
     config,
     store,
     clock,
+    ...(options.shared ? { bus: options.shared.bus, keyPrefix: options.shared.keyPrefix } : {}),
+    ...(options.nodeId ? { nodeId: options.nodeId } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
     logger: createLogger({ level: 'debug', destination }),
     directory: memoryDirectory(accounts),
     frameObserver: (direction, kind, frame) => frames.push({ direction, kind, frame }),
@@ -110,13 +132,16 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     wsUrl: `ws://127.0.0.1:${port}`,
     clock,
     manualClock,
-    store,
+    // Tests of the memory store read its counts(); with shared state they use the Store API.
+    store: (own ?? base) as MemoryStore,
+    outage: faults?.outage ?? null,
+    nodeId: app.nodeId,
     frames,
     logLines,
     config,
     async close() {
       await app.close();
-      await store.close();
+      await own?.close();
     },
   };
 }

@@ -1,0 +1,62 @@
+import { expect } from 'chai';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+import { visitorSocket } from '../support/socket-client.js';
+import { connectedChat, TestVisitor } from '../support/chat-parties.js';
+
+const nl = { lines: ['1712'], languages: ['nl'], topics: ['violence'] };
+const request = { line: '1712', language: 'nl', topic: 'violence' };
+
+/** The store (Redis, in production) goes away and comes back; nothing may crash or be lost. */
+describe('A store that goes away and comes back', () => {
+  let server: TestServer;
+  beforeEach(async () => {
+    server = await startTestServer({ operators: [{ id: 'anna', ...nl }], faults: 'outage' });
+  });
+  afterEach(() => server.close());
+
+  it('keeps live sockets open, refuses a message by its number, and takes it again once the store is back', async () => {
+    const { operator, visitor, chat } = await connectedChat(server, 'anna', request);
+    server.outage!.start();
+    expect(await visitor.socket.next('service')).to.deep.equal({ type: 'service', state: 'degraded' });
+    expect(await operator.socket.next('service')).to.deep.equal({ type: 'service', state: 'degraded' });
+
+    const { seq, data } = visitor.cipher.seal({ t: 'text', body: 'are you still there?' });
+    visitor.socket.send({ type: 'msg', seq, data });
+    expect(await visitor.socket.next('error')).to.deep.equal({ type: 'error', code: 'ERR_UNAVAILABLE', seq });
+    expect(visitor.socket.closeCode).to.equal(null);
+    expect(operator.socket.has('msg')).to.equal(false);
+
+    server.outage!.end();
+    expect(await visitor.socket.next('service')).to.deep.equal({ type: 'service', state: 'ok' });
+    visitor.socket.send({ type: 'msg', seq, data });
+    expect(await visitor.socket.next('ack')).to.deep.equal({ type: 'ack', seq });
+    expect(await operator.hear(chat)).to.equal('are you still there?');
+    // And once only, even if the widget resends it again.
+    visitor.socket.send({ type: 'msg', seq, data });
+    await visitor.socket.next('ack');
+    await operator.say(chat, 'yes');
+    expect(operator.socket.received.filter((m) => m.type === 'msg')).to.have.length(1);
+  });
+
+  it('tells a new visitor the chat is briefly unavailable, keeps their socket, and queues them once it is back', async () => {
+    server.outage!.start();
+    const socket = await visitorSocket(server);
+    socket.send({ type: 'request', ...request, key: 'k'.repeat(43) });
+    expect(await socket.next('error')).to.deep.equal({ type: 'error', code: 'ERR_UNAVAILABLE' });
+    expect(socket.closeCode).to.equal(null);
+    server.outage!.end();
+    const visitor = await TestVisitor.request(socket, request.line, request.language, request.topic);
+    expect(visitor.chat).to.have.length(22);
+  });
+
+  it('answers /readyz with 503 while the store is away, and 200 again after', async () => {
+    expect((await fetch(`${server.url}/readyz`)).status).to.equal(200);
+    server.outage!.start();
+    const during = await fetch(`${server.url}/readyz`);
+    expect(during.status).to.equal(503);
+    expect(await during.json()).to.deep.equal({ status: 'store-unavailable' });
+    expect((await fetch(`${server.url}/healthz`)).status).to.equal(200);
+    server.outage!.end();
+    expect((await fetch(`${server.url}/readyz`)).status).to.equal(200);
+  });
+});
