@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { ChatCipher } from '../../e2e/chat-cipher.js';
 import { proveChatKey, type OperatorIdentityFile } from '../../identity/certificates.js';
-import { operatorSocket, visitorSocket, type SocketClient } from './socket-client.js';
-import type { TestServer } from './test-server.js';
+import { operatorSocket, visitorSocket, type Reachable, type SocketClient } from './socket-client.js';
+
 
 /** A visitor as the widget behaves: own keys, encrypted messages, acks awaited. */
 export class TestVisitor {
@@ -82,7 +82,7 @@ export class TestOperator {
 
 /** The usual opening: an available operator, a visitor's request, accepted, keys agreed. */
 export async function connectedChat(
-  server: TestServer,
+  server: Reachable,
   operatorId: string,
   request: { line: string; language: string; topic: string },
 ): Promise<{ operator: TestOperator; visitor: TestVisitor; chat: string }> {

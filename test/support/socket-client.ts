@@ -2,6 +2,9 @@ import WebSocket from 'ws';
 import { PROTOCOL_VERSION } from '../../protocol/version.js';
 import { TEST_PASSWORD, type TestServer } from './test-server.js';
 
+/** Any Quietline a test can reach: an in-process test server or a node process. */
+export type Reachable = Pick<TestServer, 'url' | 'wsUrl'>;
+
 type Message = { type: string; [key: string]: unknown };
 
 /**
@@ -74,12 +77,12 @@ export class SocketClient {
   }
 }
 
-export function visitorSocket(server: TestServer, origin = server.url): Promise<SocketClient> {
+export function visitorSocket(server: Reachable, origin = server.url): Promise<SocketClient> {
   return SocketClient.open(`${server.wsUrl}/ws/visitor?v=${PROTOCOL_VERSION}`, { Origin: origin });
 }
 
 /** Sign in over HTTP like the console does; returns the session cookie. */
-export async function signIn(server: TestServer, id: string, password = TEST_PASSWORD): Promise<string> {
+export async function signIn(server: Reachable, id: string, password = TEST_PASSWORD): Promise<string> {
   const res = await fetch(`${server.url}/api/session`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: server.url },
@@ -90,7 +93,7 @@ export async function signIn(server: TestServer, id: string, password = TEST_PAS
   return cookie.split(';')[0]!;
 }
 
-export async function operatorSocket(server: TestServer, id: string): Promise<SocketClient> {
+export async function operatorSocket(server: Reachable, id: string): Promise<SocketClient> {
   const cookie = await signIn(server, id);
   return SocketClient.open(`${server.wsUrl}/ws/operator?v=${PROTOCOL_VERSION}`, { Origin: server.url, Cookie: cookie });
 }
