@@ -66,6 +66,9 @@ const settingsSchema = z.object({
 
 export type Settings = z.infer<typeof settingsSchema>;
 
+/** Every variable the server reads (README's configuration table lists the same). */
+export const SETTING_NAMES = Object.keys(settingsSchema.shape);
+
 export function readSettings(env: NodeJS.ProcessEnv): Settings {
   const parsed = settingsSchema.safeParse(env);
   if (!parsed.success) {
