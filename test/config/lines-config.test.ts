@@ -198,6 +198,8 @@ describe('readSettings', () => {
       QUIETLINE_ORG_PUBLIC_KEY: 'config/org-public-key.txt',
       OFFER_TIMEOUT_SECONDS: 30,
       RECONNECT_GRACE_SECONDS: 120,
+      REDIS_KEY_PREFIX: 'ql',
+      DRAIN_SECONDS: 20,
       CHAT_MAX_HOURS: 12,
       SESSION_IDLE_MINUTES: 30,
       SESSION_MAX_HOURS: 12,

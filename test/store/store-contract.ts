@@ -488,6 +488,177 @@ export function storeContract(name: string, make: (clock: ManualClock) => Promis
       });
     });
 
+    describe('waitingTickets', () => {
+      const abuse = { topic: 'abuse' };
+
+      it('[ST91] returns the oldest perQueue waiting tickets of each line × language × topic queue, together in creation order', async () => {
+        // Interleaved across three queues; the 108/de one differs by line and language.
+        await store.createTicket(ticket('v1'), TICKET_TTL);
+        await store.createTicket(ticket('a1', abuse), TICKET_TTL);
+        await store.createTicket(ticket('d1', { line: '108', language: 'de' }), TICKET_TTL);
+        await store.createTicket(ticket('v2'), TICKET_TTL);
+        await store.createTicket(ticket('a2', abuse), TICKET_TTL);
+        await store.createTicket(ticket('v3'), TICKET_TTL);
+        await store.createTicket(ticket('a3', abuse), TICKET_TTL);
+        expect((await store.waitingTickets(2)).map((t) => t.id)).to.deep.equal(['v1', 'a1', 'd1', 'v2', 'a2']);
+        expect((await store.waitingTickets(1)).map((t) => t.id)).to.deep.equal(['v1', 'a1', 'd1']);
+        expect((await store.waitingTickets(10)).map((t) => t.id)).to.deep.equal(['v1', 'a1', 'd1', 'v2', 'a2', 'v3', 'a3']);
+        expect(await store.waitingTickets(2)).to.deep.include(await store.getTicket('v2'));
+      });
+
+      it('[ST92] counts offered tickets as waiting, leaves out accepted, ended, deleted and expired ones, and fills up from behind them', async () => {
+        await store.createTicket(ticket('expires'), 10 * MINUTE);
+        for (const id of ['accepted', 'ended', 'deleted', 'offered', 'w1', 'w2']) await store.createTicket(ticket(id), TICKET_TTL);
+        await accepted('accepted', 'anna');
+        await store.endTicket('ended', 'visitor', clock.now(), GRACE);
+        await store.deleteTicket('deleted');
+        await store.offerTicket('offered', offerTo('ben'), clock.now());
+        expect((await store.waitingTickets(2)).map((t) => t.id)).to.deep.equal(['expires', 'offered']);
+        clock.advance(10 * MINUTE);
+        const head = await store.waitingTickets(2);
+        expect(head.map((t) => t.id)).to.deep.equal(['offered', 'w1']);
+        expect(head[0]?.offer?.operatorId).to.equal('ben');
+        expect((await store.waitingTickets(5)).map((t) => t.id)).to.deep.equal(['offered', 'w1', 'w2']);
+      });
+
+      it('[ST93] returns nothing when nobody waits', async () => {
+        expect(await store.waitingTickets(5)).to.deep.equal([]);
+        await accepted('t1', 'anna');
+        expect(await store.waitingTickets(5)).to.deep.equal([]);
+      });
+    });
+
+    describe('queuePositions', () => {
+      it('[ST94] counts each waiting ticket\'s place in its line × language queue, across topics', async () => {
+        await store.createTicket(ticket('v1'), TICKET_TTL);
+        await store.createTicket(ticket('fr1', { line: 'sos-viol', language: 'fr', topic: 'sexual-violence' }), TICKET_TTL);
+        await store.createTicket(ticket('a1', { topic: 'abuse' }), TICKET_TTL);
+        await store.createTicket(ticket('v2'), TICKET_TTL);
+        await store.createTicket(ticket('en1', { language: 'en' }), TICKET_TTL);
+        const positions = await store.queuePositions(['v2', 'a1', 'v1', 'fr1', 'en1']);
+        expect(Object.fromEntries(positions)).to.deep.equal({ v1: 1, a1: 2, v2: 3, fr1: 1, en1: 1 });
+      });
+
+      it('[ST95] leaves out tickets that are not waiting or not there, and moves the others up', async () => {
+        for (const id of ['t1', 't2', 't3', 't4']) await store.createTicket(ticket(id), TICKET_TTL);
+        await accepted('t1', 'anna');
+        await store.endTicket('t2', 'visitor', clock.now(), GRACE);
+        await store.offerTicket('t3', offerTo('ben'), clock.now());
+        const positions = await store.queuePositions(['t1', 't2', 't3', 't4', 'nope']);
+        expect(Object.fromEntries(positions)).to.deep.equal({ t3: 1, t4: 2 });
+        await store.deleteTicket('t3');
+        expect(Object.fromEntries(await store.queuePositions(['t3', 't4']))).to.deep.equal({ t4: 1 });
+        expect((await store.queuePositions([])).size).to.equal(0);
+      });
+    });
+
+    describe('visitor attach epochs', () => {
+      it('[ST96] bumps the epoch at every attach and records the node, clearing detachedAt', async () => {
+        await store.createTicket(ticket('t1'), TICKET_TTL);
+        const fresh = (await store.getTicket('t1'))!;
+        expect(await store.attachVisitor('t1', 'node-a')).to.equal(fresh.visitorEpoch + 1);
+        expect(await store.getTicket('t1')).to.deep.include({ visitorNode: 'node-a', visitorEpoch: fresh.visitorEpoch + 1, detachedAt: null });
+        expect(await store.attachVisitor('t1', 'node-b')).to.equal(fresh.visitorEpoch + 2);
+        expect((await store.getTicket('t1'))?.visitorNode).to.equal('node-b');
+        expect(await store.attachVisitor('nope', 'node-a')).to.equal(undefined);
+        expect(await store.getTicket('nope')).to.equal(undefined);
+      });
+
+      it('[ST97] detaches only the current attach: a stale epoch changes nothing', async () => {
+        await store.createTicket(ticket('t1'), TICKET_TTL);
+        const first = (await store.attachVisitor('t1', 'node-a'))!;
+        const second = (await store.attachVisitor('t1', 'node-b'))!;
+        clock.advance(1_000);
+        expect(await store.detachVisitor('t1', first, clock.now())).to.equal(false);
+        expect(await store.getTicket('t1')).to.deep.include({ visitorNode: 'node-b', detachedAt: null, visitorEpoch: second });
+        expect(await store.detachVisitor('t1', second, clock.now())).to.equal(true);
+        expect(await store.getTicket('t1')).to.deep.include({ visitorNode: null, detachedAt: clock.now(), visitorEpoch: second });
+        clock.advance(1_000);
+        expect(await store.detachVisitor('t1', second, clock.now()), 'already away').to.equal(false);
+        expect((await store.getTicket('t1'))?.detachedAt).to.equal(clock.now() - 1_000);
+        expect(await store.detachVisitor('nope', 1, clock.now())).to.equal(false);
+      });
+
+      it('[ST98] ends on the grace timer only if the visitor is still away on that epoch: a resume wins', async () => {
+        await accepted('t1', 'anna');
+        const away = (await store.attachVisitor('t1', 'node-a'))!;
+        await store.detachVisitor('t1', away, clock.now());
+        const resumed = (await store.attachVisitor('t1', 'node-b'))!;
+        clock.advance(GRACE);
+        expect(await store.endTicket('t1', 'system', clock.now(), GRACE, { ifDetachedEpoch: away })).to.equal(undefined);
+        expect(await store.endTicket('t1', 'system', clock.now(), GRACE, { ifDetachedEpoch: resumed }), 'attached now').to.equal(undefined);
+        expect((await store.getTicket('t1'))?.state).to.equal('active');
+        expect(await activeOf('anna')).to.deep.equal(['t1']);
+        await store.detachVisitor('t1', resumed, clock.now());
+        const before = await store.endTicket('t1', 'system', clock.now(), GRACE, { ifDetachedEpoch: resumed });
+        expect(before?.state).to.equal('active');
+        expect(await store.getTicket('t1')).to.deep.include({ state: 'ended', endedBy: 'system' });
+        expect(await activeOf('anna')).to.deep.equal([]);
+      });
+    });
+
+    describe('operator consoles', () => {
+      it('[ST99] records each node holding a console once, and clears disconnectedAt', async () => {
+        await present('anna');
+        expect((await store.attachConsole('anna', 'node-a'))?.nodes).to.deep.equal(['node-a']);
+        expect((await store.attachConsole('anna', 'node-b'))?.nodes).to.deep.equal(['node-a', 'node-b']);
+        const again = await store.attachConsole('anna', 'node-a');
+        expect(again).to.deep.include({ nodes: ['node-a', 'node-b'], disconnectedAt: null, status: 'available' });
+        expect(await store.getPresence('anna')).to.deep.equal(again);
+        expect(await store.attachConsole('nope', 'node-a')).to.equal(undefined);
+        expect(await store.getPresence('nope')).to.equal(undefined);
+      });
+
+      it('[ST100] goes offline, disconnected since now, when the last node lets go — keeping the chats and keeping the node list across upserts', async () => {
+        await accepted('t1', 'anna', 2);
+        await store.attachConsole('anna', 'node-a');
+        await store.attachConsole('anna', 'node-b');
+        const one = await store.detachConsole('anna', 'node-a', clock.now());
+        expect(one).to.deep.include({ nodes: ['node-b'], status: 'available', disconnectedAt: null });
+        clock.advance(MINUTE);
+        const none = await store.detachConsole('anna', 'node-b', clock.now());
+        expect(none).to.deep.include({ nodes: [], status: 'offline', disconnectedAt: clock.now(), active: ['t1'] });
+        expect(await store.getPresence('anna')).to.deep.equal(none);
+        expect((await store.getTicket('t1'))?.state).to.equal('active');
+        // Coming back: a console attaches, the account refreshes presence; chats and nodes stay.
+        await store.attachConsole('anna', 'node-c');
+        const back = await present('anna', { capacity: 2 });
+        expect(back).to.deep.include({ nodes: ['node-c'], disconnectedAt: null, active: ['t1'], status: 'available' });
+        expect(await store.detachConsole('nope', 'node-a', clock.now())).to.equal(undefined);
+      });
+    });
+
+    describe('node heartbeats', () => {
+      it('[ST101] counts a node live until its heartbeat runs out on the clock, each heartbeat extending it', async () => {
+        await store.heartbeatNode('node-a', clock.now(), 30_000);
+        await store.heartbeatNode('node-b', clock.now(), 30_000);
+        expect([...(await store.liveNodes(clock.now()))].sort()).to.deep.equal(['node-a', 'node-b']);
+        clock.advance(20_000);
+        await store.heartbeatNode('node-a', clock.now(), 30_000);
+        clock.advance(10_000);
+        expect([...(await store.liveNodes(clock.now()))]).to.deep.equal(['node-a']);
+        clock.advance(20_000 - 1);
+        expect([...(await store.liveNodes(clock.now()))]).to.deep.equal(['node-a']);
+        clock.advance(1);
+        expect((await store.liveNodes(clock.now())).size).to.equal(0);
+      });
+
+      it('[ST102] forgets a node that leaves cleanly at once', async () => {
+        await store.heartbeatNode('node-a', clock.now(), 30_000);
+        await store.heartbeatNode('node-b', clock.now(), 30_000);
+        await store.forgetNode('node-a');
+        await store.forgetNode('never-there');
+        expect([...(await store.liveNodes(clock.now()))]).to.deep.equal(['node-b']);
+      });
+    });
+
+    describe('availability', () => {
+      it('[ST103] answers a ping', async () => {
+        await store.ping();
+        store.onAvailability(() => {});
+      });
+    });
+
     describe('aggregates', () => {
       const key = { hour: '2026-11-23T10:00:00.000Z', line: '1712', language: 'nl', topic: 'violence' };
 
@@ -608,14 +779,14 @@ export function storeContract(name: string, make: (clock: ManualClock) => Promis
       it('[ST56] makes a new operator present from their profile, idle from now, and takes a new profile and status when upserted again', async () => {
         const p = profile('anna', { capacity: 2 });
         const created = await store.upsertPresence(p, 'available', clock.now(), TICKET_TTL);
-        const expected = { ...p, status: 'available', active: [], idleSince: clock.now() };
+        const expected = { ...p, status: 'available', active: [], idleSince: clock.now(), nodes: [], disconnectedAt: null };
         expect(created).to.deep.equal(expected);
         expect(await store.getPresence('anna')).to.deep.equal(expected);
         const since = clock.now();
         clock.advance(MINUTE);
         const changed = profile('anna', { name: 'Anna B.', lines: ['1712', '108'], languages: ['nl', 'en'], topics: ['violence', 'abuse'], capacity: 3 });
         const refreshed = await store.upsertPresence(changed, 'away', clock.now(), TICKET_TTL);
-        const expectedAgain = { ...changed, status: 'away', active: [], idleSince: since };
+        const expectedAgain = { ...changed, status: 'away', active: [], idleSince: since, nodes: [], disconnectedAt: null };
         expect(refreshed).to.deep.equal(expectedAgain);
         expect(await store.getPresence('anna')).to.deep.equal(expectedAgain);
       });

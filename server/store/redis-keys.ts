@@ -1,0 +1,102 @@
+import type { LanguageCode, LineId, OperatorId, TicketId, TopicId } from '../../protocol/ids.js';
+
+/**
+ * Every key RedisStore writes, built from one prefix. The part in braces is the Cluster hash
+ * tag: what must change together shares a tag (so its script runs on one slot), and each
+ * index has a tag of its own. Ids are URI-encoded so no id can close a tag or forge a key.
+ *
+ *   P:{t:<ticket>}:ticket       hash    the ticket (+ logical expiry, order, buffer sizes)
+ *   P:{t:<ticket>}:msgs:v|o     list    sealed messages from visitor | operator, seq = index + 1
+ *   P:{tickets}:seq             string  creation counter (orders tickets)
+ *   P:{tickets}:index           zset    ticket ids by creation order (listTickets)
+ *   P:{queues}:names            set     the line × language × topic queues that hold tickets
+ *   P:{queues}:w:<l>:<lang>:<t> zset    waiting ticket ids by creation order, per topic queue
+ *   P:{queues}:l:<l>:<lang>     zset    the same across topics (queue positions)
+ *   P:{o:<operator>}:presence   hash    an operator's presence
+ *   P:{o:<operator>}:held       zset    tickets the operator holds or is accepting, by time
+ *   P:{presence}:index          zset    operator ids by presence expiry (listPresence)
+ *   P:{nodes}:live              zset    node ids by heartbeat expiry
+ *   P:{s:<hash>}:session        string  an operator session under its token hash
+ *   P:{agg}:index               zset    aggregate bucket ids by expiry
+ *   P:{agg}:b:<bucket>          hash    one bucket's counts
+ *   P:{ht:<line>}:times|exp     list / string   recent handle times of a line and their expiry
+ */
+export class RedisKeys {
+  constructor(readonly prefix: string) {
+    if (!prefix || /[{}]/.test(prefix)) throw new Error('a Redis prefix must be non-empty and hold no braces');
+  }
+
+  ticket(id: TicketId): string {
+    return `${this.prefix}:{t:${enc(id)}}:ticket`;
+  }
+
+  messages(id: TicketId, from: 'visitor' | 'operator'): string {
+    return `${this.prefix}:{t:${enc(id)}}:msgs:${from === 'visitor' ? 'v' : 'o'}`;
+  }
+
+  /** The three keys a ticket owns, in the order the ticket scripts take them. */
+  ticketKeys(id: TicketId): [string, string, string] {
+    return [this.ticket(id), this.messages(id, 'visitor'), this.messages(id, 'operator')];
+  }
+
+  get ticketSeq(): string {
+    return `${this.prefix}:{tickets}:seq`;
+  }
+
+  get ticketIndex(): string {
+    return `${this.prefix}:{tickets}:index`;
+  }
+
+  get queueNames(): string {
+    return `${this.prefix}:{queues}:names`;
+  }
+
+  /** The name of a line × language × topic queue, as held in queueNames. */
+  queueName(t: { line: LineId; language: LanguageCode; topic: TopicId }): string {
+    return `${enc(t.line)}:${enc(t.language)}:${enc(t.topic)}`;
+  }
+
+  waitingQueue(name: string): string {
+    return `${this.prefix}:{queues}:w:${name}`;
+  }
+
+  languageQueue(t: { line: LineId; language: LanguageCode }): string {
+    return `${this.prefix}:{queues}:l:${enc(t.line)}:${enc(t.language)}`;
+  }
+
+  presence(id: OperatorId): string {
+    return `${this.prefix}:{o:${enc(id)}}:presence`;
+  }
+
+  held(id: OperatorId): string {
+    return `${this.prefix}:{o:${enc(id)}}:held`;
+  }
+
+  get presenceIndex(): string {
+    return `${this.prefix}:{presence}:index`;
+  }
+
+  get nodes(): string {
+    return `${this.prefix}:{nodes}:live`;
+  }
+
+  session(tokenHash: string): string {
+    return `${this.prefix}:{s:${enc(tokenHash)}}:session`;
+  }
+
+  get aggregateIndex(): string {
+    return `${this.prefix}:{agg}:index`;
+  }
+
+  aggregate(bucket: string): string {
+    return `${this.prefix}:{agg}:b:${enc(bucket)}`;
+  }
+
+  handleTimes(line: LineId): [string, string] {
+    return [`${this.prefix}:{ht:${enc(line)}}:times`, `${this.prefix}:{ht:${enc(line)}}:exp`];
+  }
+}
+
+function enc(part: string): string {
+  return encodeURIComponent(part);
+}

@@ -1,0 +1,244 @@
+import { expect } from 'chai';
+import { createClient } from 'redis';
+import { ManualClock } from '../../server/clock.js';
+import { RedisStore } from '../../server/store/redis-store.js';
+import { StoreUnavailableError, type Store } from '../../server/store/store.js';
+import { waitingTicket } from '../support/routing-fixtures.js';
+import { deleteKeys, startRedis, startRedisCluster, type RedisClusterProcess, type RedisProcess } from '../support/redis-servers.js';
+import { storeContract } from './store-contract.js';
+
+/**
+ * RedisStore against real Redis: the store contract on one server and on a 3-master Cluster
+ * (both started by the harness, a fresh key prefix per test), then what only many
+ * connections and a Redis that goes away can show.
+ */
+describe('RedisStore', function () {
+  this.timeout(30_000);
+  let single: RedisProcess;
+  let cluster: RedisClusterProcess;
+  const prefixes: string[] = [];
+  let stores: Store[] = [];
+
+  function nextPrefix(): string {
+    const prefix = `qltest-${process.pid}-${prefixes.length + 1}`;
+    prefixes.push(prefix);
+    return prefix;
+  }
+
+  before(async () => {
+    [single, cluster] = await Promise.all([startRedis(), startRedisCluster()]);
+  });
+
+  after(async () => {
+    if (single?.external) await deleteKeys(single.url, prefixes);
+    await Promise.all([single?.stop(), cluster?.stop()]);
+  });
+
+  afterEach(async () => {
+    await Promise.all(stores.map((s) => s.close()));
+    stores = [];
+  });
+
+  storeContract('RedisStore (single Redis)', (clock) => RedisStore.connect({ url: single.url, prefix: nextPrefix(), clock }));
+  storeContract('RedisStore (3-master Cluster)', (clock) => RedisStore.connect({ clusterNodes: cluster.rootNodes, prefix: nextPrefix(), clock }));
+
+  const modes = [
+    { name: 'single Redis', connect: (prefix: string, clock: ManualClock) => RedisStore.connect({ url: single.url, prefix, clock }) },
+    { name: '3-master Cluster', connect: (prefix: string, clock: ManualClock) => RedisStore.connect({ clusterNodes: cluster.rootNodes, prefix, clock }) },
+  ];
+
+  for (const mode of modes) {
+    describe(`RedisStore across connections (${mode.name})`, () => {
+      const TTL = 60 * 60_000;
+
+      /** `n` stores on separate connections sharing one prefix: `n` nodes of one deployment. */
+      async function nodes(n: number, clock: ManualClock, prefix = nextPrefix()): Promise<RedisStore[]> {
+        const made = await Promise.all(Array.from({ length: n }, () => mode.connect(prefix, clock)));
+        stores.push(...made);
+        return made;
+      }
+
+      function profile(id: string, capacity: number) {
+        return { id, name: id, lines: ['1712'], languages: ['nl'], topics: ['violence'], capacity };
+      }
+
+      it('[RS1] hands one ticket to exactly one accept when several nodes accept it at once', async () => {
+        const clock = new ManualClock();
+        const all = await nodes(6, clock);
+        const [a] = all;
+        for (const op of ['anna', 'ben']) await a!.upsertPresence(profile(op, 3), 'available', clock.now(), TTL);
+        for (let round = 1; round <= 5; round++) {
+          const id = `t${round}`;
+          await a!.createTicket(waitingTicket(id, clock.now()), TTL);
+          expect(await a!.offerTicket(id, { operatorId: 'anna', expiresAt: clock.now() + 30_000 }, clock.now())).to.equal(true);
+          // anna's console double-fires on every node; ben (not offered) tries too.
+          const attempts = all.flatMap((s) => [s.acceptOffer(id, 'anna', 'key', clock.now()), s.acceptOffer(id, 'ben', 'key', clock.now())]);
+          const results = await Promise.all(attempts);
+          expect(results.filter((r) => r.ok), id).to.have.length(1);
+          expect((await all[round]!.getTicket(id))?.operatorId).to.equal('anna');
+          await a!.endTicket(id, 'operator', clock.now(), 60_000);
+        }
+        expect((await a!.getPresence('anna'))?.active).to.deep.equal([]);
+        expect((await a!.getPresence('ben'))?.active).to.deep.equal([]);
+      });
+
+      it('[RS2] never puts an operator over capacity when many of their offers are accepted from several nodes at once', async () => {
+        const clock = new ManualClock();
+        const all = await nodes(5, clock);
+        const [a] = all;
+        await a!.upsertPresence(profile('anna', 2), 'available', clock.now(), TTL);
+        const ids = Array.from({ length: 20 }, (_, i) => `t${i}`);
+        for (const id of ids) {
+          await a!.createTicket(waitingTicket(id, clock.now()), TTL);
+          await a!.offerTicket(id, { operatorId: 'anna', expiresAt: clock.now() + 30_000 }, clock.now());
+        }
+        const results = await Promise.all(ids.map((id, i) => all[i % all.length]!.acceptOffer(id, 'anna', 'key', clock.now())));
+        expect(results.filter((r) => r.ok)).to.have.length(2);
+        expect(results.filter((r) => !r.ok && r.reason === 'at-capacity')).to.have.length(18);
+        const active = (await all[3]!.getPresence('anna'))!.active;
+        const activeTickets = (await all[4]!.listTickets()).filter((t) => t.state === 'active').map((t) => t.id);
+        expect(active).to.have.length(2);
+        expect([...activeTickets].sort()).to.deep.equal([...active].sort());
+        // The losers still wait, in order, for someone else.
+        expect((await a!.waitingTickets(50)).map((t) => t.id)).to.deep.equal(ids.filter((id) => !active.includes(id)));
+      });
+
+      it('[RS3] gives every key a TTL, whatever a typical day did', async () => {
+        const clock = new ManualClock();
+        const prefix = nextPrefix();
+        const [a, b] = await nodes(2, clock, prefix);
+        await a!.heartbeatNode('node-a', clock.now(), 30_000);
+        await a!.upsertPresence(profile('anna', 2), 'available', clock.now(), TTL);
+        await b!.attachConsole('anna', 'node-b');
+        await a!.putSession('hash-1', { operatorId: 'anna', credential: 'c', createdAt: clock.now(), lastSeenAt: clock.now() }, TTL);
+        for (const id of ['t1', 't2', 't3', 't4']) await a!.createTicket(waitingTicket(id, clock.now(), { topic: id === 't4' ? 'abuse' : 'violence' }), TTL);
+        await a!.offerTicket('t1', { operatorId: 'anna', expiresAt: clock.now() + 30_000 }, clock.now());
+        expect((await b!.acceptOffer('t1', 'anna', 'key', clock.now())).ok).to.equal(true);
+        await a!.offerTicket('t2', { operatorId: 'anna', expiresAt: clock.now() + 30_000 }, clock.now());
+        await b!.withdrawOffer('t2', 'anna');
+        const epoch = (await a!.attachVisitor('t1', 'node-a'))!;
+        await a!.detachVisitor('t1', epoch, clock.now());
+        await b!.attachVisitor('t1', 'node-b');
+        await a!.appendMessage('t1', 'visitor', { seq: 1, data: 'sealed-v1' });
+        await b!.appendMessage('t1', 'operator', { seq: 1, data: 'sealed-o1' });
+        await a!.appendMessage('t3', 'visitor', { seq: 1, data: 'sealed-v1' });
+        await a!.countAggregate({ hour: '2026-11-23T10:00:00.000Z', line: '1712', language: 'nl', topic: 'violence' }, 'requested', TTL);
+        await a!.recordHandleTime('1712', 300);
+        await b!.waitingTickets(5);
+        await b!.queuePositions(['t2', 't3']);
+        await b!.listTickets();
+        await b!.listPresence();
+        await b!.setPresenceStatus('anna', 'away', TTL);
+        await a!.endTicket('t3', 'visitor', clock.now(), 60_000);
+        await a!.deleteTicket('t2');
+        await b!.detachConsole('anna', 'node-b', clock.now());
+
+        const urls = mode.name === 'single Redis' ? [single.url] : cluster.rootNodes;
+        const ttls = new Map<string, number>();
+        for (const url of urls) {
+          const client = createClient({ url });
+          client.on('error', () => {});
+          await client.connect();
+          try {
+            for await (const keys of client.scanIterator({ MATCH: `${prefix}:*`, COUNT: 1000 })) {
+              for (const key of keys) ttls.set(key, await client.pTTL(key));
+            }
+          } finally {
+            client.destroy();
+          }
+        }
+        const without = [...ttls].filter(([, ttl]) => !(ttl > 0)).map(([key]) => key);
+        expect(without, 'keys without a TTL').to.deep.equal([]);
+        const kinds = new Set([...ttls.keys()].map((k) => k.slice(prefix.length + 1).replace(/\{[a-z]+:[^}]*\}/, '{…}')));
+        expect([...kinds].sort()).to.include.members([
+          '{…}:ticket', '{…}:msgs:v', '{…}:msgs:o', '{tickets}:index', '{tickets}:seq', '{queues}:names', '{…}:presence', '{…}:held',
+          '{presence}:index', '{nodes}:live', '{…}:session', '{agg}:index', '{…}:times', '{…}:exp',
+        ]);
+      });
+    });
+  }
+
+  describe('RedisStore when Redis goes away', () => {
+    it('[RS4] rejects with StoreUnavailableError quickly while Redis is down, and works again after a restart without a new store', async () => {
+      const redis = await startRedis({ dedicated: true });
+      const clock = new ManualClock();
+      const store = await RedisStore.connect({ url: redis.url, prefix: nextPrefix(), clock });
+      stores.push(store);
+      const seen: boolean[] = [];
+      store.onAvailability((available) => seen.push(available));
+      try {
+        await store.createTicket(waitingTicket('t1', clock.now()), 60_000);
+        await redis.stop();
+        await until(() => seen.includes(false));
+        for (const attempt of [() => store.getTicket('t1'), () => store.createTicket(waitingTicket('t2', clock.now()), 60_000), () => store.ping(), () => store.listTickets()]) {
+          const started = Date.now();
+          const error = await attempt().then(() => null, (e: unknown) => e);
+          expect(error).to.be.instanceOf(StoreUnavailableError);
+          expect(Date.now() - started, 'fails fast').to.be.below(1_500);
+        }
+        await redis.restart();
+        await until(() => seen.at(-1) === true);
+        await store.ping();
+        await store.createTicket(waitingTicket('t3', clock.now()), 60_000);
+        expect((await store.getTicket('t3'))?.id).to.equal('t3');
+        expect(seen).to.deep.equal([false, true]);
+      } finally {
+        await redis.dispose();
+      }
+    });
+
+    it('[RS7] in a Cluster, rejects with StoreUnavailableError while a master is down, and works again once it is back', async () => {
+      const own = await startRedisCluster();
+      const clock = new ManualClock();
+      const store = await RedisStore.connect({ clusterNodes: own.rootNodes, prefix: nextPrefix(), clock });
+      stores.push(store);
+      const seen: boolean[] = [];
+      store.onAvailability((available) => seen.push(available));
+      const ids = Array.from({ length: 12 }, (_, i) => `t${i}`);
+      try {
+        for (const id of ids) await store.createTicket(waitingTicket(id, clock.now()), 60_000);
+        await own.nodes[0]!.kill();
+        await until(() => seen.includes(false));
+        const started = Date.now();
+        const outcomes = await Promise.all(ids.map((id) => store.getTicket(id).then(() => 'ok', (e: unknown) => e)));
+        expect(Date.now() - started, 'fails fast').to.be.below(1_500);
+        const failures = outcomes.filter((o) => o !== 'ok');
+        expect(failures.length, 'some tickets live on the stopped master').to.be.greaterThan(0);
+        for (const failure of failures) expect(failure).to.be.instanceOf(StoreUnavailableError);
+        expect(await store.ping().then(() => null, (e: unknown) => e)).to.be.instanceOf(StoreUnavailableError);
+        await own.nodes[0]!.restart();
+        await until(() => seen.at(-1) === true, 20_000);
+        await store.ping();
+        for (const id of ids) await store.createTicket(waitingTicket(id, clock.now()), 60_000);
+        expect((await store.listTickets()).map((t) => t.id).sort()).to.deep.equal([...ids].sort());
+      } finally {
+        await own.stop();
+      }
+    });
+
+    it('[RS5] closes without complaint while Redis is down, and twice', async () => {
+      const redis = await startRedis({ dedicated: true });
+      const store = await RedisStore.connect({ url: redis.url, prefix: nextPrefix(), clock: new ManualClock() });
+      await redis.stop();
+      await store.close();
+      await store.close();
+      await redis.dispose();
+    });
+
+    it('[RS6] refuses to start against a Redis that is not there, with StoreUnavailableError', async () => {
+      const redis = await startRedis({ dedicated: true });
+      await redis.dispose();
+      const error = await RedisStore.connect({ url: redis.url, prefix: nextPrefix(), clock: new ManualClock() }).then(() => null, (e: unknown) => e);
+      expect(error).to.be.instanceOf(StoreUnavailableError);
+    });
+  });
+});
+
+/** Poll a condition (real time), failing after `ms`. */
+async function until(condition: () => boolean, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
