@@ -21,6 +21,12 @@ import type { TopBar } from './views/top-bar.js';
 
 type Msg<T extends ServerToOperator['type']> = Extract<ServerToOperator, { type: T }>;
 
+/**
+ * A draining node (close 1012) hands the console to another node at once: the banner
+ * waits this long, in case the new connection is quick.
+ */
+const QUIET_RESTART_MS = 2_000;
+
 export interface DeskDeps {
   topBar: TopBar;
   announce(text: string): void;
@@ -42,6 +48,13 @@ export class Desk {
   private wrapUps: string[] = [];
   private capacity = 1;
   private stopped = false;
+  /**
+   * The server said its shared store is out of reach (`service: degraded`): messages wait
+   * unacknowledged in their chats and all go again on `service: ok`.
+   */
+  private degraded = false;
+  /** After a 1012, the "Reconnecting…" banner waits for this. */
+  private quietDrop: ReturnType<typeof setTimeout> | null = null;
   private readonly banner = h('p', { class: 'banner', role: 'status', hidden: true });
   private readonly alert = h('p', { class: 'desk-error', role: 'alert' });
   private readonly panelList = h('div', { class: 'panel-list' });
@@ -70,7 +83,7 @@ export class Desk {
         const parsed = serverToOperatorSchema.safeParse(raw);
         return parsed.success ? parsed.data : null;
       },
-      { onOpen: () => (this.banner.hidden = true), onMessage: (m) => this.receive(m), onClose: (code) => this.dropped(code) },
+      { onOpen: () => this.opened(), onMessage: (m) => this.receive(m), onClose: (code) => this.dropped(code) },
     );
     this.el = h('div', { class: 'desk' },
       h('h1', { class: 'sr-only', tabindex: -1 }, live(() => t('desk.title'))),
@@ -100,12 +113,14 @@ export class Desk {
   private chosen: 'available' | 'away' | null = null;
 
   setAvailable(available: boolean): void {
-    if (!this.socket.send({ type: 'status', status: available ? 'available' : 'away' })) this.alert.textContent = t('desk.offline');
+    if (!this.socket.send({ type: 'status', status: available ? 'available' : 'away' })) this.setAlert(t('desk.offline'));
   }
 
   /** Close the socket and forget every key and every chat on screen. */
   stop(): void {
     this.stopped = true;
+    if (this.quietDrop) clearTimeout(this.quietDrop);
+    this.quietDrop = null;
     this.socket.stop();
     this.identity.forget();
     this.deps.topBar.setIdentity(null);
@@ -121,6 +136,10 @@ export class Desk {
     if (this.stopped) return;
     switch (m.type) {
       case 'welcome':
+        // The connection serves (the store answered to build this): calm again.
+        this.socket.settled();
+        this.degraded = false;
+        this.banner.hidden = true;
         this.wrapUps = m.wrapUps;
         this.capacity = m.operator.capacity;
         this.operatorId = m.operator.id;
@@ -128,7 +147,7 @@ export class Desk {
         this.refreshIdentity();
         this.deps.topBar.setOperator(m.operator.name);
         this.deps.topBar.setStatus(m.status);
-        this.alert.textContent = '';
+        this.setAlert('');
         this.refreshCounts();
         // Chats that ended while this console was away get no `ended` of their own.
         for (const chat of [...this.chats.keys()]) {
@@ -142,6 +161,8 @@ export class Desk {
         this.deps.topBar.setStatus(m.status);
         if (m.status !== 'offline') this.chosen = m.status;
         return;
+      case 'service':
+        return this.service(m.state === 'ok');
       case 'offer':
         return this.offers.add(m);
       case 'offer-withdrawn':
@@ -183,14 +204,15 @@ export class Desk {
       }
     }
 
-    const link = new ChatLink(m.chat, cipher, (message) => this.socket.send(message));
+    // While the service is degraded, messages wait in the link for `service: ok`.
+    const link = new ChatLink(m.chat, cipher, (message) => !this.degraded && this.socket.send(message));
     const panel = new ChatPanel(
       { chat: m.chat, lineName: this.lineName(m.line), language: m.language, topic: m.topic, waited: m.waited, wrapUps: this.wrapUps },
       {
         send: (body) => link.sendText(body),
         retry: (seq) => link.retry(seq),
         typing: (on) => {
-          if (link.canTalk) this.socket.send({ type: 'typing', chat: m.chat, on });
+          if (link.canTalk && !this.degraded) this.socket.send({ type: 'typing', chat: m.chat, on });
         },
         end: (wrapUp) => {
           if (!this.socket.send({ type: 'end', chat: m.chat, wrapUp })) panel.showError(t('desk.offline'));
@@ -242,16 +264,72 @@ export class Desk {
     }
     if (m.code === 'ERR_IDENTITY_REQUIRED') return this.identityRefused(m.ticket, text);
     const chat = m.chat ? this.chats.get(m.chat) : undefined;
+    // Not stored while the service is out (or behind one that was not): it stays
+    // "Sending…" and goes again by itself. No Retry button, no line in the chat.
+    if (chat && m.seq !== undefined && m.code === 'ERR_UNAVAILABLE') {
+      chat.link.hold(m.seq, m.code, this.degraded);
+      return;
+    }
+    if (chat && m.seq !== undefined && m.code === 'ERR_BAD_SEQUENCE' && chat.link.hold(m.seq, m.code, this.degraded)) return;
+    if (m.code === 'ERR_UNAVAILABLE' && m.ticket && this.offers.has(m.ticket)) {
+      // The accept could not be handled; the offer may well stand: allow another try.
+      this.offers.refused(m.ticket, text);
+      return;
+    }
     if (chat && m.seq !== undefined) {
       if (chat.link.fail(m.seq)) chat.panel.failed(m.seq);
       chat.panel.addSystem(text);
     } else if (chat) {
-      chat.panel.showError(text);
+      chat.panel.showError(text, m.code);
     } else if (m.ticket && this.offers.has(m.ticket)) {
       this.offers.withdraw(m.ticket, text);
     } else {
-      this.alert.textContent = text;
+      this.setAlert(text, m.code);
     }
+  }
+
+  /**
+   * A (re)connected socket. The banner stays until `welcome`: a node that cannot serve
+   * (its store is down) answers ERR_UNAVAILABLE and closes, and the banner should not
+   * flicker with every try.
+   */
+  private opened(): void {
+    if (this.quietDrop) clearTimeout(this.quietDrop);
+    this.quietDrop = null;
+  }
+
+  /**
+   * The shared store went away or came back; the socket stays open meanwhile. While it is
+   * away the banner says messages will go when it is back, and on `ok` every chat sends
+   * again what the server never acknowledged (the server keeps each seq once).
+   */
+  private service(ok: boolean): void {
+    this.degraded = !ok;
+    if (!ok) {
+      this.showBanner('desk.degraded');
+      return;
+    }
+    this.banner.hidden = true;
+    if (this.alert.dataset.code === 'ERR_UNAVAILABLE') this.setAlert('');
+    for (const { link, panel } of this.chats.values()) {
+      panel.clearError('ERR_UNAVAILABLE');
+      link.flush();
+    }
+  }
+
+  /** `code` remembers which error the alert shows, so `service: ok` can clear an ERR_UNAVAILABLE. */
+  private setAlert(text: string, code = ''): void {
+    // The same words again (each try during an outage) are not announced again.
+    if (this.alert.textContent === text && (this.alert.dataset.code ?? '') === code) return;
+    this.alert.textContent = text;
+    this.alert.dataset.code = code;
+  }
+
+  private showBanner(key: string): void {
+    if (!this.banner.hidden && this.banner.dataset.key === key) return;
+    this.banner.replaceChildren(live(() => t(key)));
+    this.banner.dataset.key = key;
+    this.banner.hidden = false;
   }
 
   private dropped(code: number): boolean {
@@ -261,13 +339,18 @@ export class Desk {
       return false;
     }
     if (code === CLOSE_CODES.replaced || code === CLOSE_CODES.clientTooOld) {
-      this.banner.textContent = t(code === CLOSE_CODES.replaced ? 'desk.replaced' : 'errors.ERR_CLIENT_TOO_OLD');
-      this.banner.hidden = false;
+      this.showBanner(code === CLOSE_CODES.replaced ? 'desk.replaced' : 'errors.ERR_CLIENT_TOO_OLD');
       this.deps.topBar.setStatus(null);
       return false;
     }
-    this.banner.textContent = t('desk.reconnecting');
-    this.banner.hidden = false;
+    if (code === CLOSE_CODES.serviceRestart) {
+      this.quietDrop ??= setTimeout(() => {
+        this.quietDrop = null;
+        if (!this.stopped && !this.socket.isOpen) this.showBanner('desk.reconnecting');
+      }, QUIET_RESTART_MS);
+    } else {
+      this.showBanner('desk.reconnecting');
+    }
     // A refused upgrade looks like any network failure (1006): ask HTTP whether we are
     // still signed in, so an expired session goes to the sign-in form instead of retrying.
     if (code === 1006) {

@@ -35,9 +35,11 @@ async function boot(): Promise<void> {
   content.replaceChildren(h('p', { class: 'loading' }, live(() => t('app.loading'))));
   const session = await getSession();
   if (session.ok) openDesk(session.value);
-  else if (session.code === 'network') {
+  else if (session.code === 'network' || session.code === 'ERR_UNAVAILABLE') {
+    // Signed in or not, we cannot tell yet: offer to ask again rather than a sign-in
+    // form that could not work either.
     content.replaceChildren(
-      h('p', { role: 'alert' }, t('app.offline')),
+      h('p', { role: 'alert' }, t(session.code === 'network' ? 'app.offline' : 'errors.ERR_UNAVAILABLE')),
       h('button', { type: 'button', class: 'primary', onclick: () => void boot() }, live(() => t('app.retry'))),
     );
   } else showSignIn();

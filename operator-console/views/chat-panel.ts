@@ -134,9 +134,17 @@ export class ChatPanel {
   }
 
   /** Show a problem with this chat (an error from the server) and allow another try. */
-  showError(text: string): void {
+  showError(text: string, code = ''): void {
     this.notice.textContent = text;
+    this.notice.dataset.code = code;
     this.endButton.disabled = false;
+  }
+
+  /** Take away the problem shown for `code`, if that is still what the notice says. */
+  clearError(code: string): void {
+    if (this.notice.dataset.code !== code) return;
+    this.notice.textContent = '';
+    this.notice.dataset.code = '';
   }
 
   dispose(): void {
@@ -147,6 +155,7 @@ export class ChatPanel {
 
   private stopTalking(key: string): void {
     this.notice.replaceChildren(live(() => t(key)));
+    this.notice.dataset.code = '';
     this.input.disabled = true;
     this.sendButton.disabled = true;
   }

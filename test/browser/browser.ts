@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Frame, type FrameLocator, type Page } from 'playwright-core';
 import { certify, newSigningKeyPair, type OperatorIdentityFile } from '../../identity/certificates.js';
 import { loadLinesConfig, type LinesConfig } from '../../server/config/lines-config.js';
+import { loaderStrings } from '../../widget/loader-strings.js';
 import { startTestServer, TEST_PASSWORD, type TestServer } from '../support/test-server.js';
 
 /** Debian's Chromium, never a downloaded browser; quiet flags so nothing phones home. */
@@ -40,11 +41,18 @@ export async function stubExitSite(context: BrowserContext): Promise<void> {
   await context.route(EXIT_HOST, (route) => route.fulfill({ contentType: 'text/html', body: '<title>Weather</title>' }));
 }
 
-/** The demo host page with the launcher clicked: returns the chat iframe. */
+/** The demo host page with the launcher clicked (it speaks `lang`): returns the chat iframe. */
 export async function openWidget(page: Page, server: TestServer, line = '1712', lang = 'en'): Promise<FrameLocator> {
   await page.goto(`${server.url}/demo/?line=${line}&lang=${lang}`);
-  await page.getByRole('button', { name: 'Chat with us' }).click();
+  await page.getByRole('button', { name: loaderStrings(lang).launcher }).click();
   return page.frameLocator('#quietline-frame');
+}
+
+/** The widget's frame itself (not a locator), for what needs a document: axe, evaluate(). */
+export async function widgetFrame(page: Page): Promise<Frame> {
+  const frame = await (await page.locator('#quietline-frame').elementHandle())?.contentFrame();
+  if (!frame) throw new Error('the widget frame is not there');
+  return frame;
 }
 
 /** Pick a topic and press Start chat; resolves once the visitor is waiting in the queue. */

@@ -13,6 +13,7 @@ import {
 } from '../../protocol/visitor-messages.js';
 import { Outbox } from '../shared/outbox.js';
 import { ReconnectingSocket } from '../shared/reconnecting-socket.js';
+import { ResendLater } from '../shared/resend-later.js';
 import { ORG_PUBLIC_KEY } from './org-key.js';
 
 type Connected = Extract<ServerToVisitor, { type: 'connected' }>;
@@ -31,7 +32,10 @@ export type SessionEvent =
   | { kind: 'ack'; seq: number }
   | { kind: 'failed'; seq: number; code: ErrorCode }
   | { kind: 'typing'; on: boolean }
-  /** The connection dropped (up: false) or is usable again (up: true). */
+  /**
+   * The connection dropped, or the service said it is degraded (up: false: "Reconnecting…"
+   * either way), or it is usable again (up: true).
+   */
   | { kind: 'link'; up: boolean }
   | { kind: 'ended'; by: EndedBy }
   | { kind: 'error'; code: ErrorCode }
@@ -62,6 +66,11 @@ const FINAL_ERRORS: ReadonlySet<ErrorCode> = new Set(['ERR_CLIENT_TOO_OLD', 'ERR
  */
 /** How long a visitor who never got through waits before seeing the phone numbers instead. */
 const UNREACHABLE_AFTER_MS = 20_000;
+/**
+ * A node that is draining (close 1012) hands us to another node at once: say
+ * "Reconnecting…" only if the resume takes longer than this.
+ */
+const QUIET_RESTART_MS = 2_000;
 
 export class ChatSession {
   private readonly socket: ReconnectingSocket<ServerToVisitor, VisitorToServer>;
@@ -70,11 +79,21 @@ export class ChatSession {
   private token: string | null = null;
   /** True between `queued`/`resumed` and a drop: the server knows who we are. */
   private ready = false;
+  /** A `resume` is on its way: ERR_UNAVAILABLE now means "come back a little later". */
+  private resuming = false;
+  /**
+   * The server said its shared store is out of reach (`service: degraded`): messages wait
+   * here, none is marked failed, and all go again on `service: ok`.
+   */
+  private degraded = false;
+  private readonly resendLater = new ResendLater(() => this.flush());
   private over = false;
   /** The operator key the cipher was established with: a resume must bring the same one. */
   private operatorKey: string | null = null;
   /** Running while the connection is down; when it fires the server has let the chat go. */
   private giveUp: ReturnType<typeof setTimeout> | null = null;
+  /** After a 1012, "Reconnecting…" waits for this, in case the resume is quick. */
+  private quietDrop: ReturnType<typeof setTimeout> | null = null;
   /** How long to keep trying after a drop: the server's reconnect grace. */
   giveUpAfterMs = 120_000;
 
@@ -127,18 +146,23 @@ export class ChatSession {
   send(body: string): number {
     const { seq, data } = this.cipher.seal({ t: 'text', body });
     this.outbox.add(seq, data);
-    if (this.ready) this.socket.send({ type: 'msg', seq, data });
+    if (this.canSend) this.socket.send({ type: 'msg', seq, data });
     return seq;
   }
 
   /** Resend a failed message exactly as it was: same seq, same ciphertext. */
   retry(seq: number): void {
     const item = this.outbox.retry(seq);
-    if (item && this.ready) this.socket.send({ type: 'msg', seq: item.seq, data: item.data });
+    if (item && this.canSend) this.socket.send({ type: 'msg', seq: item.seq, data: item.data });
   }
 
   typing(on: boolean): void {
-    if (this.ready && this.cipher.established) this.socket.send({ type: 'typing', on });
+    if (this.canSend && this.cipher.established) this.socket.send({ type: 'typing', on });
+  }
+
+  /** The server knows us and can store what we send. */
+  private get canSend(): boolean {
+    return this.ready && !this.degraded;
   }
 
   /** Leave (or stop waiting). With `quick`, the server also purges at once. */
@@ -154,7 +178,10 @@ export class ChatSession {
   }
 
   private greet(): void {
+    // A new connection, perhaps to another node: it says so itself if it is degraded.
+    this.degraded = false;
     if (this.token) {
+      this.resuming = true;
       this.socket.send({ type: 'resume', token: this.token, received: this.cipher.lastReceived });
     } else {
       // Dropped before `queued` arrived: nothing to resume, so ask again with the same key.
@@ -166,8 +193,8 @@ export class ChatSession {
     if (this.over) return;
     switch (m.type) {
       case 'queued':
-        if (this.giveUp) clearTimeout(this.giveUp);
-        this.giveUp = null;
+        this.clearDropTimers();
+        this.socket.settled();
         this.chat = m.chat;
         this.token = m.token;
         this.ready = true;
@@ -177,10 +204,11 @@ export class ChatSession {
         this.onEvent({ kind: 'queued', position: m.position, estimate: m.estimate });
         return;
       case 'resumed':
-        if (this.giveUp) clearTimeout(this.giveUp);
-        this.giveUp = null;
+        this.clearDropTimers();
+        this.resuming = false;
+        this.socket.settled();
         this.ready = true;
-        this.onEvent({ kind: 'link', up: true });
+        if (!this.degraded) this.onEvent({ kind: 'link', up: true });
         this.flush();
         return;
       case 'connected':
@@ -188,8 +216,11 @@ export class ChatSession {
       case 'msg':
         return this.decrypt(m.seq, m.data);
       case 'ack':
+        this.resendLater.succeeded();
         if (this.outbox.ack(m.seq)) this.onEvent({ kind: 'ack', seq: m.seq });
         return;
+      case 'service':
+        return this.service(m.state === 'ok');
       case 'typing':
         this.onEvent({ kind: 'typing', on: m.on });
         return;
@@ -246,8 +277,33 @@ export class ChatSession {
     }
   }
 
+  /**
+   * The shared store went away or came back. The socket stays open meanwhile; the visitor
+   * sees the same calm "Reconnecting…" as after a lost connection, and nothing is marked
+   * failed: the server de-duplicates by seq, so everything unacknowledged simply goes again.
+   */
+  private service(ok: boolean): void {
+    this.degraded = !ok;
+    this.resendLater.cancel();
+    if (!ok) {
+      this.onEvent({ kind: 'link', up: false });
+      return;
+    }
+    this.resendLater.succeeded();
+    // Before `queued` there is nothing to resume; during a resume, `resumed` says when.
+    if (this.ready || this.chat === null) this.onEvent({ kind: 'link', up: true });
+    this.flush();
+  }
+
   private error(code: ErrorCode, seq: number | undefined): void {
+    if (code === 'ERR_UNAVAILABLE') return this.unavailable(seq);
     if (seq !== undefined) {
+      // A message after one the server could not store arrives as a gap: it goes again,
+      // in order, right behind the earlier one.
+      if (code === 'ERR_BAD_SEQUENCE' && this.outbox.waitsBehind(seq)) {
+        if (!this.degraded) this.resendLater.schedule();
+        return;
+      }
       if (this.outbox.fail(seq)) this.onEvent({ kind: 'failed', seq, code });
       return;
     }
@@ -260,16 +316,56 @@ export class ChatSession {
     this.onEvent({ kind: 'error', code });
   }
 
+  /**
+   * The server is there but its shared store is not (ERR_UNAVAILABLE): nothing is lost,
+   * nothing is marked failed.
+   */
+  private unavailable(seq: number | undefined): void {
+    if (seq !== undefined) {
+      // Not stored: it stays pending and goes again on `service: ok`, or after a wait.
+      if (!this.degraded) this.resendLater.schedule();
+      return;
+    }
+    if (this.resuming) {
+      // The chat could not be looked up just now. The server answered, so its grace is
+      // not what stops us: the give-up count starts again from the next silence.
+      this.resuming = false;
+      this.clearDropTimers();
+      this.onEvent({ kind: 'link', up: false });
+      this.socket.retryLater();
+      return;
+    }
+    // A refused `request`: no chat was made. Main shows the "briefly unavailable" view.
+    if (this.chat === null) this.onEvent({ kind: 'error', code: 'ERR_UNAVAILABLE' });
+    // Anything else (a typing signal) carries nothing to keep.
+  }
+
+  private clearDropTimers(): void {
+    if (this.giveUp) clearTimeout(this.giveUp);
+    this.giveUp = null;
+    if (this.quietDrop) clearTimeout(this.quietDrop);
+    this.quietDrop = null;
+  }
+
   private dropped(code: number): boolean {
     if (this.over) return false;
     this.ready = false;
+    this.resuming = false;
+    this.resendLater.cancel();
     const final = FINAL_CLOSES.get(code);
     if (final) {
       this.finish();
       this.onEvent(final);
       return false;
     }
-    this.onEvent({ kind: 'link', up: false });
+    if (code !== CLOSE_CODES.serviceRestart) {
+      this.onEvent({ kind: 'link', up: false });
+    } else {
+      this.quietDrop ??= setTimeout(() => {
+        this.quietDrop = null;
+        if (!this.ready && !this.over) this.onEvent({ kind: 'link', up: false });
+      }, QUIET_RESTART_MS);
+    }
     // Past the server's grace the chat is gone even if we get through: say so, with the
     // line's numbers, rather than show "Reconnecting…" for ever to someone in crisis.
     // Never queued (the chat cannot be reached at all): give up sooner, with the numbers.
@@ -288,7 +384,7 @@ export class ChatSession {
 
   /** After a reconnect, whatever the server has not acknowledged goes again, unchanged. */
   private flush(): void {
-    if (!this.ready || !this.cipher.established) return;
+    if (!this.canSend || !this.cipher.established) return;
     for (const item of this.outbox.unsent()) this.socket.send({ type: 'msg', seq: item.seq, data: item.data });
   }
 
@@ -296,8 +392,8 @@ export class ChatSession {
   finish(): void {
     if (this.over) return;
     this.over = true;
-    if (this.giveUp) clearTimeout(this.giveUp);
-    this.giveUp = null;
+    this.clearDropTimers();
+    this.resendLater.cancel();
     this.ready = false;
     this.token = null;
     this.chat = null;

@@ -14,6 +14,7 @@ import { endedView } from './views/ended.js';
 import { noticeView } from './views/notice.js';
 import { createShell } from './views/shell.js';
 import { startView, type StartChoice } from './views/start.js';
+import { unavailableView } from './views/unavailable.js';
 import { untrustedView } from './views/untrusted.js';
 
 /**
@@ -94,12 +95,13 @@ async function startChat(request: ChatRequest): Promise<void> {
   if (!line) return;
   const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
   const url = `${scheme}//${window.location.host}${PATHS.visitorSocket}?${VERSION_PARAM}=${PROTOCOL_VERSION}`;
-  const current = new ChatFlow(shell, line, (outcome) => finished(current, outcome));
+  const current = new ChatFlow(shell, line, (outcome) => finished(current, outcome, request));
   flow = current;
   await current.start(url, request, (lines?.reconnectGraceSeconds ?? 120) * 1000);
 }
 
-function finished(from: ChatFlow, outcome: ChatOutcome): void {
+/** `request` is what the visitor chose, so "Try again" can ask for the same chat. */
+function finished(from: ChatFlow, outcome: ChatOutcome, request: ChatRequest): void {
   if (flow !== from || !lines || !line) return;
   flow = null;
   if (outcome.kind === 'ended') {
@@ -108,6 +110,8 @@ function finished(from: ChatFlow, outcome: ChatOutcome): void {
     shell.show(untrustedView(lines, line, () => showHome()));
   } else if (outcome.code === 'ERR_LINE_CLOSED') {
     shell.show(closedView(lines, line));
+  } else if (outcome.code === 'ERR_UNAVAILABLE') {
+    shell.show(unavailableView(lines, line, () => void startChat(request)));
   } else if (outcome.code === 'ERR_CLIENT_TOO_OLD') {
     shell.show(noticeView(t('tooOld.title'), t('errors.ERR_CLIENT_TOO_OLD'), { label: t('tooOld.reload'), run: () => window.location.reload() }));
   } else {

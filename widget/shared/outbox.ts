@@ -23,6 +23,11 @@ export class Outbox {
     return this.pending.delete(seq);
   }
 
+  /** True while `seq` waits for its ack. */
+  has(seq: number): boolean {
+    return this.pending.has(seq);
+  }
+
   fail(seq: number): Outgoing | undefined {
     const item = this.pending.get(seq);
     if (item) item.failed = true;
@@ -34,6 +39,15 @@ export class Outbox {
     const item = this.pending.get(seq);
     if (item) item.failed = false;
     return item;
+  }
+
+  /**
+   * Whether a message before `seq` still waits to be stored: then a refusal of `seq` as
+   * out of order (ERR_BAD_SEQUENCE) only means the earlier one must go first.
+   */
+  waitsBehind(seq: number): boolean {
+    for (const m of this.pending.values()) if (m.seq < seq && !m.failed) return true;
+    return false;
   }
 
   /** Messages to resend after a reconnect, oldest first (failed ones wait for Retry). */
