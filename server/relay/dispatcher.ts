@@ -18,7 +18,26 @@ const REFRESH_EVERY_MS = 15_000;
  */
 export const ROUTING_HEAD_PER_QUEUE = 100;
 
+/**
+ * How much of each queue's head this run needs: no run makes more offers than there are
+ * free slots, so a few times that (some at the head are offered already, or their visitor
+ * is away) is plenty; the rest wait for the next run.
+ */
+function headSize(operators: readonly OperatorPresence[]): number {
+  const free = operators
+    .filter((op) => op.status === 'available')
+    .reduce((sum, op) => sum + Math.max(0, op.capacity - op.active.length), 0);
+  return Math.min(ROUTING_HEAD_PER_QUEUE, 2 * free + 5);
+}
+
 type Route = Pick<Ticket, 'line' | 'language' | 'topic'>;
+
+/**
+ * Telling positions costs a read per waiting visitor on this node. With few, they are told
+ * after every run; with many, at most once a second (a queue that long moves slower).
+ */
+const TELL_AT_ONCE_UP_TO = 50;
+const TELL_MANY_EVERY_MS = 1_000;
 
 /**
  * Turns routing decisions into offers and queue feedback. Runs are serialised and coalesced:
@@ -34,6 +53,8 @@ export class Dispatcher {
   /** The waiting visitors whose sockets are on this node, and their queue: told positions. */
   private readonly waitingHere = new Map<TicketId, Route>();
   private refresher: TimerHandle | null = null;
+  private lastTold = -Infinity;
+  private tellLater: TimerHandle | null = null;
   private stopped = false;
 
   constructor(
@@ -54,6 +75,7 @@ export class Dispatcher {
   stop(): void {
     this.stopped = true;
     this.refresher?.cancel();
+    this.tellLater?.cancel();
     for (const timer of this.offerTimers.values()) timer.cancel();
     this.offerTimers.clear();
   }
@@ -98,7 +120,7 @@ export class Dispatcher {
 
   /** Where a new ticket stands now, for the first `queued` reply; watched from then on. */
   async standing(ticket: Ticket): Promise<{ position: number; estimate: number | null }> {
-    const [positions, operators] = await Promise.all([this.ctx.store.queuePositions([ticket.id]), this.ctx.store.listPresence()]);
+    const [positions, operators] = await Promise.all([this.ctx.store.queuePositions([ticket]), this.ctx.store.listPresence()]);
     const position = positions.get(ticket.id) ?? 1;
     const estimate = estimateWaitSeconds(position, ticket, operators, await this.ctx.store.recentHandleTimes(ticket.line));
     this.watch(ticket);
@@ -110,7 +132,8 @@ export class Dispatcher {
   private async run(): Promise<void> {
     const { store, clock, config, outbox } = this.ctx;
     const now = clock.now();
-    const [tickets, operators] = await Promise.all([store.waitingTickets(ROUTING_HEAD_PER_QUEUE), store.listPresence()]);
+    const operators = await store.listPresence();
+    const tickets = await store.waitingTickets(headSize(operators));
     // A visitor whose connection dropped is not offered until they are back: an operator
     // would otherwise take a chat with nobody there (a widget that asked twice leaves one).
     const offerable = tickets.filter((t) => hasLiveOffer(t, now) || t.visitorNode !== null);
@@ -134,7 +157,16 @@ export class Dispatcher {
       );
       this.ctx.logger.info({ event: 'offer.made', ticket: ticket.id, operator: plan.operatorId }, 'offer made');
     }
-    await this.tellPositions(operators);
+    const wait = this.lastTold + TELL_MANY_EVERY_MS - now;
+    if (this.waitingHere.size <= TELL_AT_ONCE_UP_TO || wait <= 0) {
+      this.lastTold = now;
+      await this.tellPositions(operators);
+    } else {
+      this.tellLater ??= clock.after(wait, () => {
+        this.tellLater = null;
+        void this.schedule();
+      });
+    }
   }
 
   /** The offer ran out unanswered (this node's timer, or any node's sweeper): pass it on. */
@@ -155,7 +187,7 @@ export class Dispatcher {
   private async tellPositions(operators: OperatorPresence[]): Promise<void> {
     const ids = [...this.waitingHere.keys()];
     if (ids.length === 0) return;
-    const positions = await this.ctx.store.queuePositions(ids);
+    const positions = await this.ctx.store.queuePositions([...this.waitingHere].map(([id, route]) => ({ id, ...route })));
     const samplesByLine = new Map<string, number[]>();
     for (const id of ids) {
       const route = this.waitingHere.get(id);

@@ -1,7 +1,7 @@
-import type { OperatorPresence, Ticket } from './types.js';
+import type { OperatorPresence, RoutingTicket } from './types.js';
 
 /** An operator may take a ticket only when line, language and topic all match. */
-export function handles(operator: OperatorPresence, ticket: Pick<Ticket, 'line' | 'language' | 'topic'>): boolean {
+export function handles(operator: OperatorPresence, ticket: Pick<RoutingTicket, 'line' | 'language' | 'topic'>): boolean {
   return (
     operator.lines.includes(ticket.line) &&
     operator.languages.includes(ticket.language) &&
@@ -9,12 +9,12 @@ export function handles(operator: OperatorPresence, ticket: Pick<Ticket, 'line' 
   );
 }
 
-export function hasLiveOffer(ticket: Ticket, now: number): boolean {
+export function hasLiveOffer(ticket: Pick<RoutingTicket, 'offer'>, now: number): boolean {
   return ticket.offer !== null && ticket.offer.expiresAt > now;
 }
 
 /** Chats plus live offers: an offer holds a slot until it is accepted or expires. */
-export function load(operator: OperatorPresence, tickets: readonly Ticket[], now: number): number {
+export function load(operator: OperatorPresence, tickets: readonly RoutingTicket[], now: number): number {
   const offers = tickets.filter(
     (t) => t.state === 'waiting' && hasLiveOffer(t, now) && t.offer!.operatorId === operator.id,
   ).length;

@@ -1,6 +1,6 @@
 import type { OperatorId, TicketId } from '../../protocol/ids.js';
 import { handles, hasLiveOffer, load } from './eligibility.js';
-import type { OperatorPresence, Ticket } from './types.js';
+import type { OperatorPresence, RoutingTicket } from './types.js';
 
 export interface PlannedOffer {
   ticketId: TicketId;
@@ -11,7 +11,7 @@ export interface PlannedOffer {
  * Oldest first. Tickets created in the same millisecond keep the store's order, which is the
  * order they were created in (Array.prototype.sort is stable); random ids must not decide.
  */
-export function byAge(a: Ticket, b: Ticket): number {
+export function byAge(a: Pick<RoutingTicket, 'createdAt'>, b: Pick<RoutingTicket, 'createdAt'>): number {
   return a.createdAt - b.createdAt;
 }
 
@@ -21,7 +21,7 @@ export function byAge(a: Ticket, b: Ticket): number {
  * capacity, then longest idle. An operator who already let it pass is tried again only when
  * nobody else can take it, so no ticket is stranded.
  */
-export function planOffers(tickets: readonly Ticket[], operators: readonly OperatorPresence[], now: number): PlannedOffer[] {
+export function planOffers(tickets: readonly RoutingTicket[], operators: readonly OperatorPresence[], now: number): PlannedOffer[] {
   const spare = new Map<OperatorId, number>();
   for (const op of operators) {
     if (op.status === 'available') spare.set(op.id, op.capacity - load(op, tickets, now));

@@ -47,6 +47,15 @@ export interface Ticket {
   detachedAt: number | null;
 }
 
+/**
+ * What routing reads of a waiting ticket: enough to plan offers and tell positions, and no
+ * more, so a store can keep it apart from the ticket and read many at once.
+ */
+export type RoutingTicket = Pick<Ticket, 'id' | 'line' | 'language' | 'topic' | 'createdAt' | 'state' | 'offer' | 'triedBy' | 'visitorNode'>;
+
+/** Which queue a ticket waits in, to ask its place. */
+export type QueueRef = Pick<Ticket, 'id' | 'line' | 'language'>;
+
 export type PresenceStatus = 'available' | 'away' | 'offline';
 
 export interface OperatorPresence {

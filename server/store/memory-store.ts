@@ -1,7 +1,7 @@
 import type { LineId, OperatorId, TicketId } from '../../protocol/ids.js';
 import type { EndedBy } from '../../protocol/visitor-messages.js';
 import type { Clock, TimerHandle } from '../clock.js';
-import type { Offer, OperatorPresence, PresenceStatus, Ticket } from '../routing/types.js';
+import type { Offer, OperatorPresence, PresenceStatus, QueueRef, RoutingTicket, Ticket } from '../routing/types.js';
 import { bucketId, type Aggregate, type AggregateField, type AggregateKey } from '../stats/aggregates.js';
 import type { ChatKeyProof } from '../../identity/certificates.js';
 import { TtlMap } from './ttl-map.js';
@@ -40,6 +40,7 @@ export class MemoryStore implements Store {
   private readonly handleTimes: TtlMap<LineId, number[]>;
   private readonly aggregateBuckets: TtlMap<string, Aggregate>;
   private readonly nodes: TtlMap<string, true>;
+  private readonly leases: TtlMap<string, string>;
   private sweeper: TimerHandle | null = null;
   private closed = false;
 
@@ -51,6 +52,7 @@ export class MemoryStore implements Store {
     this.handleTimes = new TtlMap(clock);
     this.aggregateBuckets = new TtlMap(clock);
     this.nodes = new TtlMap(clock);
+    this.leases = new TtlMap(clock);
   }
 
   async ping(): Promise<void> {}
@@ -83,9 +85,9 @@ export class MemoryStore implements Store {
     return this.tickets.values().map(copy);
   }
 
-  async waitingTickets(perQueue: number): Promise<Ticket[]> {
+  async waitingTickets(perQueue: number): Promise<RoutingTicket[]> {
     const taken = new Map<string, number>();
-    const head: Ticket[] = [];
+    const head: RoutingTicket[] = [];
     // Map order is creation order, so each queue's first entries are its oldest.
     for (const t of this.tickets.values()) {
       if (t.state !== 'waiting') continue;
@@ -93,13 +95,14 @@ export class MemoryStore implements Store {
       const n = taken.get(queue) ?? 0;
       if (n >= perQueue) continue;
       taken.set(queue, n + 1);
-      head.push(copy(t));
+      const { id, line, language, topic, createdAt, state, offer, triedBy, visitorNode } = t;
+      head.push(copy({ id, line, language, topic, createdAt, state, offer, triedBy, visitorNode }));
     }
     return head;
   }
 
-  async queuePositions(ids: readonly TicketId[]): Promise<Map<TicketId, number>> {
-    const wanted = new Set(ids);
+  async queuePositions(tickets: readonly QueueRef[]): Promise<Map<TicketId, number>> {
+    const wanted = new Set(tickets.map((t) => t.id));
     const counts = new Map<string, number>();
     const positions = new Map<TicketId, number>();
     for (const t of this.tickets.values()) {
@@ -268,6 +271,13 @@ export class MemoryStore implements Store {
     this.nodes.delete(node);
   }
 
+  async claimLease(name: string, holder: string, _now: number, ttlMs: number): Promise<boolean> {
+    const current = this.leases.get(name);
+    if (current !== undefined && current !== holder) return false;
+    this.leases.set(name, holder, ttlMs);
+    return true;
+  }
+
   async putSession(tokenHash: string, session: OperatorSession, ttlMs: number): Promise<void> {
     this.sessions.set(tokenHash, { ...session }, ttlMs);
   }
@@ -326,7 +336,7 @@ export class MemoryStore implements Store {
   private scheduleSweep(): void {
     if (this.closed) return;
     this.sweeper = this.clock.after(SWEEP_EVERY_MS, () => {
-      for (const map of [this.tickets, this.buffers, this.presence, this.sessions, this.handleTimes, this.aggregateBuckets, this.nodes]) map.sweep();
+      for (const map of [this.tickets, this.buffers, this.presence, this.sessions, this.handleTimes, this.aggregateBuckets, this.nodes, this.leases]) map.sweep();
       this.scheduleSweep();
     });
   }

@@ -233,6 +233,19 @@ export class RedisLink {
     }
   }
 
+  /**
+   * One plain read command on the slot of `key` (which must be in `args`), raw reply. Cheaper
+   * on the client than a script when a read needs no decision, such as many HGETALLs.
+   */
+  async read(key: string, args: string[]): Promise<unknown> {
+    const connection = this.live();
+    try {
+      return connection.mode === 'single' ? await connection.client.sendCommand(args) : await connection.cluster.sendCommand(key, true, args);
+    } catch (error) {
+      throw unavailable(error);
+    }
+  }
+
   private live(): RedisConnection {
     if (!this.connection) throw new StoreUnavailableError(new Error('store is closed'));
     return this.connection;

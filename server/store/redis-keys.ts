@@ -12,11 +12,13 @@ import type { LanguageCode, LineId, OperatorId, TicketId, TopicId } from '../../
  *   P:{queues}:names            set     the line × language × topic queues that hold tickets
  *   P:{queues}:w:<l>:<lang>:<t> zset    waiting ticket ids by creation order, per topic queue
  *   P:{queues}:l:<l>:<lang>     zset    the same across topics (queue positions)
+ *   P:{queues}:route            hash    ticket id → routing summary of each queued ticket (redis-records)
  *   P:{o:<operator>}:presence   hash    an operator's presence
  *   P:{o:<operator>}:held       zset    tickets the operator holds or is accepting, by time
  *   P:{presence}:index          zset    operator ids by presence expiry (listPresence)
  *   P:{nodes}:live              zset    node ids by heartbeat expiry
  *   P:{s:<hash>}:session        string  an operator session under its token hash
+ *   P:{l:<name>}:lease          string  who holds a cluster-wide chore, until when
  *   P:{agg}:index               zset    aggregate bucket ids by expiry
  *   P:{agg}:b:<bucket>          hash    one bucket's counts
  *   P:{ht:<line>}:times|exp     list / string   recent handle times of a line and their expiry
@@ -57,11 +59,25 @@ export class RedisKeys {
   }
 
   waitingQueue(name: string): string {
-    return `${this.prefix}:{queues}:w:${name}`;
+    return `${this.waitingQueuePrefix}${name}`;
+  }
+
+  /** What waitingQueue() puts before a queue name: scripts build the keys of every queue from it. */
+  get waitingQueuePrefix(): string {
+    return `${this.prefix}:{queues}:w:`;
   }
 
   languageQueue(t: { line: LineId; language: LanguageCode }): string {
-    return `${this.prefix}:{queues}:l:${enc(t.line)}:${enc(t.language)}`;
+    return `${this.languageQueuePrefix}${enc(t.line)}:${enc(t.language)}`;
+  }
+
+  /** What languageQueue() puts before `<line>:<language>` (a queue name without its topic). */
+  get languageQueuePrefix(): string {
+    return `${this.prefix}:{queues}:l:`;
+  }
+
+  get routes(): string {
+    return `${this.prefix}:{queues}:route`;
   }
 
   presence(id: OperatorId): string {
@@ -82,6 +98,10 @@ export class RedisKeys {
 
   session(tokenHash: string): string {
     return `${this.prefix}:{s:${enc(tokenHash)}}:session`;
+  }
+
+  lease(name: string): string {
+    return `${this.prefix}:{l:${enc(name)}}:lease`;
   }
 
   get aggregateIndex(): string {

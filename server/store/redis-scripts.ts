@@ -4,7 +4,9 @@ import type { LuaScript } from './redis-connection.js';
 /**
  * RedisStore's Lua scripts. Each touches keys of one hash tag only (one Cluster slot), takes
  * every key in KEYS, and takes time as an argument — never Redis TIME — so it decides the same
- * way under a test's manual clock as in production. Records carry a logical expiry (`exp`,
+ * way under a test's manual clock as in production. Two exceptions, each said where it is: the
+ * queue scripts reach the queues of their slot by name, and ticketsJson (single Redis only)
+ * reads tickets of many slots. Records carry a logical expiry (`exp`,
  * from the store's clock) that scripts check; Redis's own PEXPIRE is the backstop.
  *
  * Numbers are passed and stored as decimal strings and only ever compared in Lua, never
@@ -22,6 +24,19 @@ local function live(key, now)
 end
 local function extend(key, ms)
   if redis.call('PTTL', key) < tonumber(ms) then redis.call('PEXPIRE', key, ms) end
+end
+`;
+
+/**
+ * For the scripts that change a field the routing summary holds: bump the ticket's `ver`, and
+ * reply the fields a new summary is built from (ROUTE_FIELDS in redis-records).
+ */
+const TICKET_ROUTE = `
+local function bump(key)
+  redis.call('HINCRBY', key, 'ver', 1)
+end
+local function route_fields(key)
+  return redis.call('HMGET', key, 'base', 'state', 'offer', 'triedBy', 'visitorNode', 'ver', 'ord', 'exp')
 end
 `;
 
@@ -46,33 +61,43 @@ export const ticketPeek = script('ticketPeek', `
 return redis.call('HMGET', KEYS[1], 'exp', 'state', 'operatorId')
 `);
 
-/** ARGV: clockNow, now, offer JSON, operatorId, offer expiresAt. */
-export const ticketOffer = script('ticketOffer', `
-if not live(KEYS[1], tonumber(ARGV[1])) then return 0 end
-if redis.call('HGET', KEYS[1], 'state') ~= 'waiting' then return 0 end
+/**
+ * ARGV: clockNow, now, offer JSON, operatorId, offer expiresAt. Replies {1, route fields} when
+ * offered; {0, route fields} when a live offer stands (the caller's summary may be behind);
+ * {-1, ord or nil} when the ticket no longer waits (its summary, if any, is stale).
+ */
+export const ticketOffer = script('ticketOffer', `${TICKET_ROUTE}
+if not live(KEYS[1], tonumber(ARGV[1])) or redis.call('HGET', KEYS[1], 'state') ~= 'waiting' then
+  return {-1, redis.call('HGET', KEYS[1], 'ord')}
+end
 local offered = redis.call('HGET', KEYS[1], 'offerExp')
-if offered and tonumber(offered) > tonumber(ARGV[2]) then return 0 end
+if offered and tonumber(offered) > tonumber(ARGV[2]) then return {0, route_fields(KEYS[1])} end
 redis.call('HSET', KEYS[1], 'offer', ARGV[3], 'offerOp', ARGV[4], 'offerExp', ARGV[5])
-return 1
+bump(KEYS[1])
+return {1, route_fields(KEYS[1])}
 `);
 
-/** ARGV: clockNow, operatorId. */
-export const ticketWithdraw = script('ticketWithdraw', `
-if not live(KEYS[1], tonumber(ARGV[1])) then return 0 end
-if redis.call('HGET', KEYS[1], 'state') ~= 'waiting' then return 0 end
-if redis.call('HGET', KEYS[1], 'offerOp') ~= ARGV[2] then return 0 end
+/** ARGV: clockNow, operatorId. Replies the route fields after, or nil when nothing was withdrawn. */
+export const ticketWithdraw = script('ticketWithdraw', `${TICKET_ROUTE}
+if not live(KEYS[1], tonumber(ARGV[1])) then return false end
+if redis.call('HGET', KEYS[1], 'state') ~= 'waiting' then return false end
+if redis.call('HGET', KEYS[1], 'offerOp') ~= ARGV[2] then return false end
 redis.call('HDEL', KEYS[1], 'offer', 'offerOp', 'offerExp')
 local tried = cjson.decode(redis.call('HGET', KEYS[1], 'triedBy'))
+local known = false
 for _, id in ipairs(tried) do
-  if id == ARGV[2] then return 1 end
+  if id == ARGV[2] then known = true end
 end
-table.insert(tried, ARGV[2])
-redis.call('HSET', KEYS[1], 'triedBy', cjson.encode(tried))
-return 1
+if not known then
+  table.insert(tried, ARGV[2])
+  redis.call('HSET', KEYS[1], 'triedBy', cjson.encode(tried))
+end
+bump(KEYS[1])
+return route_fields(KEYS[1])
 `);
 
 /** ARGV: clockNow, now, operatorId, operatorKey, proof JSON or '', operatorName. The ticket after, or nil. */
-export const ticketClaim = script('ticketClaim', `
+export const ticketClaim = script('ticketClaim', `${TICKET_ROUTE}
 if not live(KEYS[1], tonumber(ARGV[1])) then return false end
 if redis.call('HGET', KEYS[1], 'state') ~= 'waiting' then return false end
 if redis.call('HGET', KEYS[1], 'offerOp') ~= ARGV[3] then return false end
@@ -80,11 +105,12 @@ if tonumber(redis.call('HGET', KEYS[1], 'offerExp')) <= tonumber(ARGV[2]) then r
 redis.call('HDEL', KEYS[1], 'offer', 'offerOp', 'offerExp', 'operatorProof')
 redis.call('HSET', KEYS[1], 'state', 'active', 'operatorId', ARGV[3], 'operatorKey', ARGV[4], 'operatorName', ARGV[6], 'acceptedAt', ARGV[2])
 if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'operatorProof', ARGV[5]) end
+bump(KEYS[1])
 return redis.call('HGETALL', KEYS[1])
 `);
 
 /** ARGV: clockNow, now, endedBy, graceMs, new exp, ifDetachedEpoch or ''. The ticket before, or nil. */
-export const ticketEnd = script('ticketEnd', `
+export const ticketEnd = script('ticketEnd', `${TICKET_ROUTE}
 if not live(KEYS[1], tonumber(ARGV[1])) then return false end
 if redis.call('HGET', KEYS[1], 'state') == 'ended' then return false end
 if ARGV[6] ~= '' then
@@ -94,6 +120,7 @@ end
 local before = redis.call('HGETALL', KEYS[1])
 redis.call('HDEL', KEYS[1], 'offer', 'offerOp', 'offerExp', 'buf', 'vb', 'ob')
 redis.call('HSET', KEYS[1], 'state', 'ended', 'endedBy', ARGV[3], 'endedAt', ARGV[2], 'exp', ARGV[5])
+bump(KEYS[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 -- Nobody can be sent the messages of an ended chat: its ciphertext goes at once.
 redis.call('DEL', KEYS[2], KEYS[3])
@@ -108,22 +135,39 @@ redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
 return {was, before}
 `);
 
-/** ARGV: clockNow, node. The new epoch, or nil when gone. */
-export const ticketAttach = script('ticketAttach', `
+/** ARGV: clockNow, node. {the new epoch, route fields}, or nil when gone. */
+export const ticketAttach = script('ticketAttach', `${TICKET_ROUTE}
 if not live(KEYS[1], tonumber(ARGV[1])) then return false end
 redis.call('HSET', KEYS[1], 'visitorNode', ARGV[2])
 redis.call('HDEL', KEYS[1], 'detachedAt')
-return redis.call('HINCRBY', KEYS[1], 'visitorEpoch', 1)
+bump(KEYS[1])
+return {redis.call('HINCRBY', KEYS[1], 'visitorEpoch', 1), route_fields(KEYS[1])}
 `);
 
-/** ARGV: clockNow, epoch, now. */
-export const ticketDetach = script('ticketDetach', `
-if not live(KEYS[1], tonumber(ARGV[1])) then return 0 end
-if redis.call('HGET', KEYS[1], 'visitorEpoch') ~= ARGV[2] then return 0 end
-if redis.call('HEXISTS', KEYS[1], 'visitorNode') == 0 then return 0 end
+/** ARGV: clockNow, epoch, now. The route fields after, or nil when nothing changed. */
+export const ticketDetach = script('ticketDetach', `${TICKET_ROUTE}
+if not live(KEYS[1], tonumber(ARGV[1])) then return false end
+if redis.call('HGET', KEYS[1], 'visitorEpoch') ~= ARGV[2] then return false end
+if redis.call('HEXISTS', KEYS[1], 'visitorNode') == 0 then return false end
 redis.call('HDEL', KEYS[1], 'visitorNode')
 redis.call('HSET', KEYS[1], 'detachedAt', ARGV[3])
-return 1
+bump(KEYS[1])
+return route_fields(KEYS[1])
+`);
+
+/**
+ * Many tickets in one call, for listTickets on a single Redis (a Cluster refuses a script
+ * whose keys span slots). KEYS: ticket hashes. ARGV: clockNow. One JSON array, one entry per
+ * key: the hash flat (field, value …), or false when gone or past its logical expiry — one
+ * string to parse instead of thousands of replies, which is what costs on the client.
+ */
+export const ticketsJson = script('ticketsJson', `
+local now = tonumber(ARGV[1])
+local out = {}
+for i, key in ipairs(KEYS) do
+  if live(key, now) then out[i] = redis.call('HGETALL', key) else out[i] = false end
+end
+return cjson.encode(out)
 `);
 
 /** KEYS: ticket, messages. ARGV: clockNow, seq, data, length, bytes field, max messages, max bytes. */
@@ -188,11 +232,6 @@ export const zsetRange = script('zsetRange', `
 return redis.call('ZRANGE', KEYS[1], ARGV[1], ARGV[2], 'WITHSCORES')
 `);
 
-/** KEYS: zset. ARGV: member. Its 0-based rank, or nil. */
-export const zsetRank = script('zsetRank', `
-return redis.call('ZRANK', KEYS[1], ARGV[1])
-`);
-
 /** KEYS: zset scored by expiry. ARGV: now, '1' to drop the expired. Members whose score is above now. */
 export const zsetAlive = script('zsetAlive', `
 if ARGV[2] == '1' then redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1]) end
@@ -207,31 +246,197 @@ extend(KEYS[1], ARGV[4])
 return 1
 `);
 
-/** KEYS: set. */
-export const setMembers = script('setMembers', `
-return redis.call('SMEMBERS', KEYS[1])
-`);
+// ---- the waiting queues: KEYS = queue names, route summaries (slot {queues}) ----
 
-/** KEYS: names, topic queue, language queue. ARGV: order, ticket id, queue name, ttl. */
-export const queueAdd = script('queueAdd', `
-redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
-redis.call('ZADD', KEYS[3], ARGV[1], ARGV[2])
+/**
+ * The queue scripts reach every queue of the {queues} slot: they build a queue's keys from its
+ * name and the names key (P:{queues}:names → P:{queues}:w:<name>, P:{queues}:l:<line>:<lang>,
+ * as RedisKeys does), which a Cluster allows because all of them share the slot. A queued
+ * ticket always has its three entries together — topic queue, language queue, summary — as
+ * every script adds or removes them at once.
+ */
+const QUEUES = `
+local Q = string.sub(KEYS[1], 1, #KEYS[1] - #'names')
+local function topic_key(name)
+  return Q .. 'w:' .. name
+end
+local function language_key(name)
+  return Q .. 'l:' .. string.match(name, '^(.*):[^:]*$')
+end
+-- ver, exp, ord, queue name of a summary (see Route in redis-records)
+local function head(summary)
+  local ver, exp, ord, name = string.match(summary, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|')
+  return tonumber(ver), tonumber(exp), tonumber(ord), name
+end
+local function expiry(summary)
+  local _, exp = head(summary)
+  return exp
+end
+local function remove_if(key, id, ord)
+  local score = redis.call('ZSCORE', key, id)
+  if score and tonumber(score) == ord then return redis.call('ZREM', key, id) end
+  return 0
+end
+-- Take a ticket out of its queue (entries of creation order ord only). How many entries went.
+local function unqueue(id, ord, name)
+  local t = topic_key(name)
+  local removed = remove_if(t, id, ord) + remove_if(language_key(name), id, ord)
+  local summary = redis.call('HGET', KEYS[2], id)
+  if summary then
+    local _, _, sord = head(summary)
+    if sord == ord then redis.call('HDEL', KEYS[2], id) end
+  end
+  if redis.call('ZCARD', t) == 0 then redis.call('SREM', KEYS[1], name) end
+  return removed
+end
+`;
+
+/** ARGV: ticket id, order, queue name, ttl, summary. */
+export const queueAdd = script('queueAdd', `${QUEUES}
+redis.call('ZADD', topic_key(ARGV[3]), ARGV[2], ARGV[1])
+redis.call('ZADD', language_key(ARGV[3]), ARGV[2], ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[5])
 redis.call('SADD', KEYS[1], ARGV[3])
 extend(KEYS[1], ARGV[4])
 extend(KEYS[2], ARGV[4])
-extend(KEYS[3], ARGV[4])
+extend(topic_key(ARGV[3]), ARGV[4])
+extend(language_key(ARGV[3]), ARGV[4])
 return 1
 `);
 
-/** KEYS: names, topic queue, language queue. ARGV: ticket id, order, queue name. How many entries went. */
-export const queueRemove = script('queueRemove', `
+/** ARGV: ticket id, order, queue name. How many queue entries went. */
+export const queueRemove = script('queueRemove', `${QUEUES}
+return unqueue(ARGV[1], tonumber(ARGV[2]), ARGV[3])
+`);
+
+/**
+ * A ticket's new summary after a change (ARGV: ticket id, order, queue name, version,
+ * summary). Written only while the ticket is still queued (so a late update cannot bring back
+ * a ticket that left) and newer than the one held (updates from several nodes may cross).
+ */
+export const routeUpdate = script('routeUpdate', `${QUEUES}
+local score = redis.call('ZSCORE', topic_key(ARGV[3]), ARGV[1])
+if not score or tonumber(score) ~= tonumber(ARGV[2]) then return 0 end
+local held = redis.call('HGET', KEYS[2], ARGV[1])
+if held and head(held) >= tonumber(ARGV[4]) then return 0 end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[5])
+return 1
+`);
+
+/**
+ * Unqueue tickets found no longer waiting (ARGV: ticket id, order or '' for any, …), going by
+ * their summary to find the queue. How many queue entries went.
+ */
+export const routeDrop = script('routeDrop', `${QUEUES}
 local removed = 0
-for i = 2, 3 do
-  local score = redis.call('ZSCORE', KEYS[i], ARGV[1])
-  if score and tonumber(score) == tonumber(ARGV[2]) then removed = removed + redis.call('ZREM', KEYS[i], ARGV[1]) end
+for i = 1, #ARGV, 2 do
+  local summary = redis.call('HGET', KEYS[2], ARGV[i])
+  if summary then
+    local _, _, ord, name = head(summary)
+    if ARGV[i + 1] == '' or tonumber(ARGV[i + 1]) == ord then removed = removed + unqueue(ARGV[i], ord, name) end
+  end
 end
-if redis.call('ZCARD', KEYS[2]) == 0 then redis.call('SREM', KEYS[1], ARGV[3]) end
 return removed
+`);
+
+/**
+ * What routing reads: the summaries of the oldest ARGV[2] live tickets of every queue
+ * (ARGV: clockNow, per queue, most stale entries to prune in this call). Entries whose
+ * summary has run out (tickets that expired without leaving their queue) are pruned on the
+ * way, up to the cap so one call stays short; the next call goes on.
+ */
+export const routeHeads = script('routeHeads', `${QUEUES}
+local now, per, budget = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local out = {}
+for _, name in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local key = topic_key(name)
+  local got, offset = 0, 0
+  while got < per do
+    local want = math.min(per - got, 1000)
+    local flat = redis.call('ZRANGE', key, offset, offset + want - 1, 'WITHSCORES')
+    local ids = {}
+    for i = 1, #flat, 2 do ids[#ids + 1] = flat[i] end
+    if #ids == 0 then break end
+    local summaries = redis.call('HMGET', KEYS[2], unpack(ids))
+    local live, pruned = 0, 0
+    for i, id in ipairs(ids) do
+      local summary = summaries[i]
+      if summary and expiry(summary) > now then
+        out[#out + 1] = summary
+        live = live + 1
+      elseif budget > 0 then
+        -- run out (or a stray entry without a summary): its entries go
+        local ord = tonumber(flat[2 * i])
+        if summary then unqueue(id, ord, name) else remove_if(key, id, ord); remove_if(language_key(name), id, ord) end
+        pruned = pruned + 1
+        budget = budget - 1
+      end
+    end
+    got = got + live
+    -- the end of the queue, or only stale entries left over the budget
+    if #ids < want or live + pruned == 0 then break end
+    offset = offset + #ids - pruned
+  end
+  if redis.call('ZCARD', key) == 0 then redis.call('SREM', KEYS[1], name) end
+end
+return out
+`);
+
+/**
+ * Places in line × language queues. KEYS: names, routes, language queues…; ARGV: clockNow,
+ * most stale entries to prune, then (index into KEYS of the ticket's language queue, ticket
+ * id) pairs. Replies a 1-based place per pair, or nil for a ticket not queued (or run out).
+ *
+ * Stale entries (tickets that expired without leaving their queue) would count ahead of the
+ * live ones: they are pruned from each queue's head first. Every ticket lives as long as the
+ * deployment's CHAT_MAX_HOURS from its creation, so the ones that ran out are the oldest and
+ * sit at the head; a stale entry behind a live one (only after that setting changed) counts
+ * until routing's reads prune it.
+ */
+export const queueRanks = script('queueRanks', `${QUEUES}
+local now, budget = tonumber(ARGV[1]), tonumber(ARGV[2])
+for k = 3, #KEYS do
+  while budget > 0 do
+    local first = redis.call('ZRANGE', KEYS[k], 0, 0, 'WITHSCORES')
+    if #first == 0 then break end
+    local id, ord = first[1], tonumber(first[2])
+    local summary = redis.call('HGET', KEYS[2], id)
+    if summary then
+      local _, exp, _, name = head(summary)
+      if exp > now then break end
+      unqueue(id, ord, name)
+    else
+      redis.call('ZREM', KEYS[k], id)
+    end
+    budget = budget - 1
+  end
+end
+local out = {}
+for i = 3, #ARGV, 2 do
+  local key, id = KEYS[tonumber(ARGV[i])], ARGV[i + 1]
+  local place = false
+  local summary = redis.call('HGET', KEYS[2], id)
+  if summary and expiry(summary) > now then
+    local rank = redis.call('ZRANK', key, id)
+    if rank then place = rank + 1 end
+  end
+  out[#out + 1] = place
+end
+return out
+`);
+
+/**
+ * Hold a lease (KEYS: the lease; ARGV: holder, now, until, ttl): taken when free, run out by
+ * `now`, or already this holder's (then renewed). 1 when held, 0 when another holder's runs.
+ */
+export const leaseClaim = script('leaseClaim', `
+local held = redis.call('GET', KEYS[1])
+if held then
+  local expires, holder = string.match(held, '^([^|]*)|(.*)$')
+  if holder ~= ARGV[1] and tonumber(expires) > tonumber(ARGV[2]) then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[3] .. '|' .. ARGV[1], 'PX', ARGV[4])
+return 1
 `);
 
 /** KEYS: string. ARGV: value, ttl. */

@@ -3,18 +3,22 @@ import type { EndedBy } from '../../protocol/visitor-messages.js';
 import type { ChatKeyProof } from '../../identity/certificates.js';
 import type { Clock } from '../clock.js';
 import { errorFields, type Logger } from '../logging.js';
-import type { Offer, OperatorPresence, PresenceStatus, Ticket } from '../routing/types.js';
+import type { Offer, OperatorPresence, PresenceStatus, QueueRef, RoutingTicket, Ticket } from '../routing/types.js';
 import { bucketId, type Aggregate, type AggregateField, type AggregateKey } from '../stats/aggregates.js';
 import { RedisLink, type LuaScript } from './redis-connection.js';
 import { RedisKeys } from './redis-keys.js';
 import {
   decodePeek,
   decodePresenceReply,
+  decodeRoute,
+  decodeRouteFields,
   decodeTicket,
+  encodeRoute,
   isLiveChat,
   isStaleHold,
   presenceFrom,
   record,
+  routeOf,
   scored,
   ticketFields,
   type Flat,
@@ -55,8 +59,17 @@ export interface RedisStoreOptions {
  * one that old.
  */
 const RESERVATION_MARGIN_MS = 10_000;
-/** How many windows of a waiting queue one read looks through past stale entries. */
-const MAX_QUEUE_WINDOWS = 8;
+/** Stale queue entries one routing read prunes at most, so that read stays short; the next goes on. */
+const MAX_PRUNED_PER_READ = 1_000;
+/**
+ * A full scan reads a single Redis LIST_BATCH tickets per script (about 0.8 ms of Redis time
+ * each, so nobody waits long behind one), LIST_IN_FLIGHT scripts at a time: sent all at once
+ * they would queue this node's routing behind the whole scan. A Cluster is read one HGETALL per
+ * ticket, LIST_WAVE at a time, for the same reason.
+ */
+const LIST_BATCH = 100;
+const LIST_IN_FLIGHT = 2;
+const LIST_WAVE = 1_000;
 
 /**
  * The Store for many nodes: every record in Redis (single or Cluster), every key under one
@@ -72,12 +85,23 @@ const MAX_QUEUE_WINDOWS = 8;
  * whose ticket still waits only after RESERVATION_MARGIN_MS. The indexes (creation order,
  * queues, presence) live in slots of their own, are updated after the record, and are read
  * tolerantly: an entry whose record is gone or changed is skipped and pruned.
+ *
+ * Routing reads no ticket records: each queued ticket has a summary of what routing needs
+ * (RoutingTicket) beside the queues, in the {queues} slot, so the heads of every queue and
+ * places in them are one script each. A summary is written with the queue entries and removed
+ * with them; every other change to a field it holds bumps the ticket's `ver`, and the summary
+ * follows in a second step that only ever replaces it with a newer version (steps from
+ * different nodes may cross). If that step is lost (Redis went away in between) the summary
+ * lags until the ticket's next change; an offer refused on a lagging or stale summary puts
+ * it right, and so does the background sweep's listTickets for tickets no longer waiting.
  */
 export class RedisStore implements Store {
   private readonly keys: RedisKeys;
   private readonly clock: Clock;
   private readonly logger: Logger | undefined;
   private readonly link: RedisLink;
+  /** Tickets this store is creating now, by id (see createTicket). */
+  private readonly creating = new Map<TicketId, Promise<void>>();
 
   constructor(options: RedisStoreOptions) {
     this.keys = new RedisKeys(options.prefix);
@@ -112,14 +136,29 @@ export class RedisStore implements Store {
   // ---- tickets ----
 
   async createTicket(ticket: Ticket, ttlMs: number): Promise<void> {
+    // Changes to this ticket made here while it is created wait for its queue entry: their
+    // summary step would otherwise find no entry yet, and be dropped.
+    const created = this.create(ticket, ttlMs);
+    this.creating.set(ticket.id, created);
+    try {
+      await created;
+    } finally {
+      if (this.creating.get(ticket.id) === created) this.creating.delete(ticket.id);
+    }
+  }
+
+  private async create(ticket: Ticket, ttlMs: number): Promise<void> {
     const ttl = String(ttlMs);
     // The record first, its index entries after: a reader that finds an entry finds the record.
     const ord = Number(await this.run(lua.counterNext, [this.keys.ticketSeq], [ttl]));
     const exp = this.clock.now() + ttlMs;
     await this.run(lua.ticketCreate, this.keys.ticketKeys(ticket.id), [ttl, ...ticketFields(ticket, exp, ord)]);
+    const name = this.keys.queueName(ticket);
     await Promise.all([
       this.run(lua.zsetAdd, [this.keys.ticketIndex], [String(ord), ticket.id, ttl]),
-      ticket.state === 'waiting' ? this.run(lua.queueAdd, this.queueKeys(ticket), [String(ord), ticket.id, this.keys.queueName(ticket), ttl]) : null,
+      ticket.state === 'waiting'
+        ? this.run(lua.queueAdd, this.queueSlot(), [ticket.id, String(ord), name, ttl, encodeRoute(routeOf(ticket, 0, ord, exp), name)])
+        : null,
     ]);
   }
 
@@ -129,47 +168,66 @@ export class RedisStore implements Store {
 
   async listTickets(): Promise<Ticket[]> {
     const entries = scored((await this.run(lua.zsetRange, [this.keys.ticketIndex], ['0', '-1'])) as Flat);
-    const found = await Promise.all(entries.map((e) => this.readTicket(e.member)));
+    const found = await this.readTickets(entries.map((e) => e.member));
     const tickets: Ticket[] = [];
     const stale: Promise<unknown>[] = [];
+    // Summaries of tickets no longer waiting, left by a lost step: the sweep tidies them.
+    const unqueued: string[] = [];
     entries.forEach((entry, i) => {
       const t = found[i];
       if (t) tickets.push(t.ticket);
       else stale.push(this.followUp(lua.zsetRemoveIf, [this.keys.ticketIndex], [entry.member, String(entry.score)]));
+      if (!t || t.ticket.state !== 'waiting') unqueued.push(entry.member, String(entry.score));
     });
+    if (unqueued.length > 0) stale.push(this.followUp(lua.routeDrop, this.queueSlot(), unqueued));
     await Promise.all(stale);
     return tickets;
   }
 
-  async waitingTickets(perQueue: number): Promise<Ticket[]> {
-    if (perQueue <= 0) return [];
-    const names = (await this.run(lua.setMembers, [this.keys.queueNames], [])) as string[];
-    const heads = await Promise.all(names.map((name) => this.queueHead(name, perQueue)));
-    return heads
-      .flat()
+  async waitingTickets(perQueue: number): Promise<RoutingTicket[]> {
+    const per = Math.floor(Math.min(perQueue, 1_000_000));
+    if (!(per > 0)) return [];
+    const summaries = (await this.run(lua.routeHeads, this.queueSlot(), [this.nowArg(), String(per), String(MAX_PRUNED_PER_READ)])) as string[];
+    return summaries
+      .map(decodeRoute)
       .sort((a, b) => a.ord - b.ord)
-      .map((t) => t.ticket);
+      .map((r) => r.ticket);
   }
 
-  async queuePositions(ids: readonly TicketId[]): Promise<Map<TicketId, number>> {
-    const found = await Promise.all(ids.map((id) => this.readTicket(id)));
-    const waiting = found.filter((t): t is StoredTicket => t?.ticket.state === 'waiting');
-    const ranks = await Promise.all(waiting.map((t) => this.run(lua.zsetRank, [this.keys.languageQueue(t.ticket)], [t.ticket.id])));
+  async queuePositions(tickets: readonly QueueRef[]): Promise<Map<TicketId, number>> {
     const positions = new Map<TicketId, number>();
-    waiting.forEach((t, i) => {
-      const rank = ranks[i];
-      if (typeof rank === 'number') positions.set(t.ticket.id, rank + 1);
+    if (tickets.length === 0) return positions;
+    const keys = this.queueSlot();
+    const pairs: string[] = [];
+    for (const t of tickets) {
+      const key = this.keys.languageQueue(t);
+      let at = keys.indexOf(key, 2);
+      if (at < 0) at = keys.push(key) - 1;
+      pairs.push(String(at + 1), t.id); // Lua counts KEYS from 1
+    }
+    const places = (await this.run(lua.queueRanks, keys, [this.nowArg(), String(MAX_PRUNED_PER_READ), ...pairs])) as (number | null)[];
+    tickets.forEach((t, i) => {
+      const place = places[i];
+      if (typeof place === 'number') positions.set(t.id, place);
     });
     return positions;
   }
 
   async offerTicket(id: TicketId, offer: Offer, now: number): Promise<boolean> {
     const args = [this.nowArg(), String(now), JSON.stringify(offer), offer.operatorId, String(offer.expiresAt)];
-    return (await this.run(lua.ticketOffer, [this.keys.ticket(id)], args)) === 1;
+    const [status, detail] = (await this.run(lua.ticketOffer, [this.keys.ticket(id)], args)) as [number, unknown];
+    // Refused: the summary routing read may lag (a live offer it did not show) or be stale
+    // (the ticket left its queue in a step that was lost); put it right before answering.
+    if (status === -1) await this.followUp(lua.routeDrop, this.queueSlot(), [id, typeof detail === 'string' ? detail : '']);
+    else await this.updateRoute(id, detail);
+    return status === 1;
   }
 
   async withdrawOffer(id: TicketId, operatorId: OperatorId): Promise<boolean> {
-    return (await this.run(lua.ticketWithdraw, [this.keys.ticket(id)], [this.nowArg(), operatorId])) === 1;
+    const fields = await this.run(lua.ticketWithdraw, [this.keys.ticket(id)], [this.nowArg(), operatorId]);
+    if (!fields) return false;
+    await this.updateRoute(id, fields);
+    return true;
   }
 
   async acceptOffer(id: TicketId, operatorId: OperatorId, operatorKey: string, now: number, proof: ChatKeyProof | null = null): Promise<AcceptResult> {
@@ -234,12 +292,17 @@ export class RedisStore implements Store {
   }
 
   async attachVisitor(id: TicketId, node: string): Promise<number | undefined> {
-    const epoch = await this.run(lua.ticketAttach, [this.keys.ticket(id)], [this.nowArg(), node]);
-    return typeof epoch === 'number' ? epoch : undefined;
+    const reply = (await this.run(lua.ticketAttach, [this.keys.ticket(id)], [this.nowArg(), node])) as [number, unknown] | null;
+    if (!reply) return undefined;
+    await this.updateRoute(id, reply[1]);
+    return reply[0];
   }
 
   async detachVisitor(id: TicketId, epoch: number, now: number): Promise<boolean> {
-    return (await this.run(lua.ticketDetach, [this.keys.ticket(id)], [this.nowArg(), String(epoch), String(now)])) === 1;
+    const fields = await this.run(lua.ticketDetach, [this.keys.ticket(id)], [this.nowArg(), String(epoch), String(now)]);
+    if (!fields) return false;
+    await this.updateRoute(id, fields);
+    return true;
   }
 
   // ---- messages ----
@@ -316,6 +379,11 @@ export class RedisStore implements Store {
 
   async forgetNode(node: string): Promise<void> {
     await this.run(lua.zsetRemove, [this.keys.nodes], [node]);
+  }
+
+  async claimLease(name: string, holder: string, now: number, ttlMs: number): Promise<boolean> {
+    const args = [holder, String(now), String(now + ttlMs), String(ttlMs)];
+    return (await this.run(lua.leaseClaim, [this.keys.lease(name)], args)) === 1;
   }
 
   // ---- sessions ----
@@ -398,41 +466,60 @@ export class RedisStore implements Store {
     return flat ? decodeTicket(flat) : undefined;
   }
 
-  private queueKeys(t: Ticket): string[] {
-    return [this.keys.queueNames, this.keys.waitingQueue(this.keys.queueName(t)), this.keys.languageQueue(t)];
+  /**
+   * Many tickets at once (undefined where gone or run out). The cost is on the client, per
+   * reply: a single Redis answers batches as one JSON string each; a Cluster, whose scripts
+   * cannot span slots, one plain HGETALL per ticket (with the expiry checked here).
+   */
+  private async readTickets(ids: TicketId[]): Promise<(StoredTicket | undefined)[]> {
+    const clockNow = this.clock.now();
+    const found: (StoredTicket | undefined)[] = [];
+    if (this.link.mode === 'cluster') {
+      for (let i = 0; i < ids.length; i += LIST_WAVE) {
+        const wave = ids.slice(i, i + LIST_WAVE).map((id) => this.link.read(this.keys.ticket(id), ['HGETALL', this.keys.ticket(id)]));
+        for (const reply of await Promise.all(wave)) {
+          // The cluster client shapes an HGETALL reply as an object; keep to the flat form.
+          const flat = Array.isArray(reply) ? (reply as Flat) : Object.entries(reply as Record<string, string>).flat();
+          const t = flat.length > 0 ? decodeTicket(flat) : undefined;
+          found.push(t && t.exp > clockNow ? t : undefined);
+        }
+      }
+      return found;
+    }
+    const batches: TicketId[][] = [];
+    for (let i = 0; i < ids.length; i += LIST_BATCH) batches.push(ids.slice(i, i + LIST_BATCH));
+    const replies: string[] = new Array<string>(batches.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < batches.length) {
+        const at = next++;
+        replies[at] = (await this.run(lua.ticketsJson, batches[at]!.map((id) => this.keys.ticket(id)), [String(clockNow)])) as string;
+      }
+    };
+    await Promise.all(Array.from({ length: LIST_IN_FLIGHT }, worker));
+    for (const reply of replies) {
+      for (const flat of JSON.parse(reply) as (Flat | false)[]) found.push(flat ? decodeTicket(flat) : undefined);
+    }
+    return found;
+  }
+
+  /** The keys every queue script takes: the queue names and the route summaries ({queues} slot). */
+  private queueSlot(): string[] {
+    return [this.keys.queueNames, this.keys.routes];
   }
 
   private async unqueue(stored: StoredTicket): Promise<void> {
     const t = stored.ticket;
-    await this.followUp(lua.queueRemove, this.queueKeys(t), [t.id, String(stored.ord), this.keys.queueName(t)]);
+    await this.followUp(lua.queueRemove, this.queueSlot(), [t.id, String(stored.ord), this.keys.queueName(t)]);
   }
 
-  /** The oldest `n` tickets still waiting in one topic queue, pruning entries that no longer wait. */
-  private async queueHead(name: string, n: number): Promise<StoredTicket[]> {
-    const key = this.keys.waitingQueue(name);
-    const head: StoredTicket[] = [];
-    let offset = 0;
-    for (let window = 0; window < MAX_QUEUE_WINDOWS && head.length < n; window++) {
-      const want = n - head.length;
-      const entries = scored((await this.run(lua.zsetRange, [key], [String(offset), String(offset + want - 1)])) as Flat);
-      const found = await Promise.all(entries.map((e) => this.readTicket(e.member)));
-      let pruned = 0;
-      await Promise.all(
-        entries.map(async (entry, i) => {
-          const t = found[i];
-          if (t && t.ticket.state === 'waiting' && t.ord === entry.score) {
-            head.push(t);
-            return;
-          }
-          const keys = this.queueKeys({ id: entry.member, ...queueOf(name) } as Ticket);
-          const removed = await this.followUp(lua.queueRemove, keys, [entry.member, String(entry.score), name]);
-          if (typeof removed === 'number' && removed > 0) pruned += 1;
-        }),
-      );
-      if (entries.length < want) break;
-      offset += entries.length - pruned;
-    }
-    return head.sort((a, b) => a.ord - b.ord).slice(0, n);
+  /** The second step of a change to a waiting ticket: its summary follows (ROUTE_FIELDS in `fields`). */
+  private async updateRoute(id: TicketId, fields: unknown): Promise<void> {
+    const route = decodeRouteFields(fields);
+    if (route.ticket.state !== 'waiting') return;
+    await this.creating.get(id)?.catch(() => undefined);
+    const name = this.keys.queueName(route.ticket);
+    await this.followUp(lua.routeUpdate, this.queueSlot(), [id, String(route.ord), name, String(route.ver), encodeRoute(route, name)]);
   }
 
   /** Held tickets of an operator that may be freed now (see isStaleHold). */
@@ -474,10 +561,4 @@ export class RedisStore implements Store {
     const active = decoded.held.filter((_, i) => isLiveChat(decodePeek(peeks[i], clockNow), id)).map((h) => h.member);
     return presenceFrom(decoded.hash, active);
   }
-}
-
-/** line, language and topic back from a queue name, to tidy an entry whose ticket is gone. */
-function queueOf(name: string): Pick<Ticket, 'line' | 'language' | 'topic'> {
-  const [line = '', language = '', topic = ''] = name.split(':').map(decodeURIComponent);
-  return { line, language, topic };
 }

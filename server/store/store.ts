@@ -1,6 +1,6 @@
 import type { LineId, OperatorId, TicketId } from '../../protocol/ids.js';
 import type { EndedBy } from '../../protocol/visitor-messages.js';
-import type { Offer, OperatorPresence, PresenceStatus, Ticket } from '../routing/types.js';
+import type { Offer, OperatorPresence, PresenceStatus, QueueRef, RoutingTicket, Ticket } from '../routing/types.js';
 import type { Aggregate, AggregateField, AggregateKey } from '../stats/aggregates.js';
 import type { ChatKeyProof } from '../../identity/certificates.js';
 
@@ -74,14 +74,16 @@ export interface Store {
   /**
    * What routing looks at: the oldest `perQueue` waiting tickets of each line × language ×
    * topic queue (offered or not), all together in creation order. Bounded, so a routing run
-   * costs the same with ten thousand people waiting as with ten.
+   * costs the same with ten thousand people waiting as with ten; and only what routing
+   * reads of each, so a networked store can answer in one round trip.
    */
-  waitingTickets(perQueue: number): Promise<Ticket[]>;
+  waitingTickets(perQueue: number): Promise<RoutingTicket[]>;
   /**
    * Each asked-about waiting ticket's place in its line × language queue (1 = next), counted
-   * across topics; tickets not waiting are left out of the map.
+   * across topics; tickets not waiting are left out of the map. The caller names each
+   * ticket's queue, so a networked store can answer in one round trip.
    */
-  queuePositions(ids: readonly TicketId[]): Promise<Map<TicketId, number>>;
+  queuePositions(tickets: readonly QueueRef[]): Promise<Map<TicketId, number>>;
   /** Offer a waiting ticket unless it has a live offer; false when it is no longer waiting. */
   offerTicket(id: TicketId, offer: Offer, now: number): Promise<boolean>;
   /** Withdraw the offer if it is still the one made to `operatorId`; remember they had it. */
@@ -139,6 +141,12 @@ export interface Store {
   liveNodes(now: number): Promise<Set<string>>;
   /** A node leaving cleanly: it is dead at once. */
   forgetNode(node: string): Promise<void>;
+  /**
+   * Hold the lease `name` for `ttlMs` from `now`: true when `holder` has it (taken free or
+   * expired, or renewed as its holder), false while another holder's lease runs. So that
+   * one node at a time does a cluster-wide chore (the full sweep).
+   */
+  claimLease(name: string, holder: string, now: number, ttlMs: number): Promise<boolean>;
 
   /** Sessions are stored under a hash of the cookie, never the cookie itself. */
   putSession(tokenHash: string, session: OperatorSession, ttlMs: number): Promise<void>;

@@ -1,6 +1,10 @@
 import { expect } from 'chai';
 import { createClient } from 'redis';
 import { ManualClock } from '../../server/clock.js';
+import { RedisLink } from '../../server/store/redis-connection.js';
+import { RedisKeys } from '../../server/store/redis-keys.js';
+import { encodeRoute } from '../../server/store/redis-records.js';
+import * as lua from '../../server/store/redis-scripts.js';
 import { RedisStore } from '../../server/store/redis-store.js';
 import { StoreUnavailableError, type Store } from '../../server/store/store.js';
 import { waitingTicket } from '../support/routing-fixtures.js';
@@ -125,7 +129,8 @@ describe('RedisStore', function () {
         await a!.countAggregate({ hour: '2026-11-23T10:00:00.000Z', line: '1712', language: 'nl', topic: 'violence' }, 'requested', TTL);
         await a!.recordHandleTime('1712', 300);
         await b!.waitingTickets(5);
-        await b!.queuePositions(['t2', 't3']);
+        await b!.queuePositions([{ id: 't2', line: '1712', language: 'nl' }, { id: 't3', line: '1712', language: 'nl' }]);
+        await a!.claimLease('sweep', 'node-a', clock.now(), 90_000);
         await b!.listTickets();
         await b!.listPresence();
         await b!.setPresenceStatus('anna', 'away', TTL);
@@ -152,8 +157,73 @@ describe('RedisStore', function () {
         const kinds = new Set([...ttls.keys()].map((k) => k.slice(prefix.length + 1).replace(/\{[a-z]+:[^}]*\}/, '{…}')));
         expect([...kinds].sort()).to.include.members([
           '{…}:ticket', '{…}:msgs:v', '{…}:msgs:o', '{tickets}:index', '{tickets}:seq', '{queues}:names', '{…}:presence', '{…}:held',
-          '{presence}:index', '{nodes}:live', '{…}:session', '{agg}:index', '{…}:times', '{…}:exp',
+          '{presence}:index', '{nodes}:live', '{…}:session', '{agg}:index', '{…}:times', '{…}:exp', '{queues}:route', '{…}:lease',
         ]);
+      });
+
+      it('[RS8] keeps no key, member or hash field named by a ticket once it is ended and deleted, whatever routing did', async () => {
+        const clock = new ManualClock();
+        const prefix = nextPrefix();
+        const [a, b] = await nodes(2, clock, prefix);
+        await a!.upsertPresence(profile('anna', 2), 'available', clock.now(), TTL);
+        for (const id of ['gone-accepted', 'gone-waiting', 'kept']) await a!.createTicket(waitingTicket(id, clock.now()), TTL);
+        await b!.offerTicket('gone-accepted', { operatorId: 'anna', expiresAt: clock.now() + 30_000 }, clock.now());
+        expect((await a!.acceptOffer('gone-accepted', 'anna', 'key', clock.now())).ok).to.equal(true);
+        await b!.attachVisitor('gone-waiting', 'node-b');
+        await b!.waitingTickets(10);
+        await a!.queuePositions([{ id: 'gone-waiting', line: '1712', language: 'nl' }]);
+        for (const id of ['gone-accepted', 'gone-waiting']) {
+          await b!.endTicket(id, 'visitor', clock.now(), 60_000);
+          await a!.deleteTicket(id);
+        }
+        const left = await everything(mode.name === 'single Redis' ? [single.url] : cluster.rootNodes, prefix);
+        expect(left.some((name) => name.includes('gone-')), left.filter((name) => name.includes('gone-')).join(', ')).to.equal(false);
+        expect(left.some((name) => name.includes('kept')), 'the waiting ticket is still there').to.equal(true);
+      });
+
+      it('[RS9] lets a late summary step neither overwrite a newer one nor bring back a ticket that left its queue', async () => {
+        const clock = new ManualClock();
+        const prefix = nextPrefix();
+        const [a] = await nodes(1, clock, prefix);
+        const link = new RedisLink(mode.name === 'single Redis' ? { url: single.url } : { clusterNodes: cluster.rootNodes });
+        await link.connect();
+        try {
+          const keys = new RedisKeys(prefix);
+          await a!.createTicket(waitingTicket('t1', clock.now()), TTL);
+          await a!.offerTicket('t1', { operatorId: 'anna', expiresAt: clock.now() + 30_000 }, clock.now()); // ver 1
+          const [route] = await a!.waitingTickets(1);
+          const name = keys.queueName(route!);
+          const stale = (ver: number) => {
+            const summary = { ticket: { ...route!, offer: null, visitorNode: 'node-stale' }, ver, ord: 1, exp: clock.now() + TTL };
+            return link.run(lua.routeUpdate, [keys.queueNames, keys.routes], ['t1', '1', name, String(ver), encodeRoute(summary, name)]);
+          };
+          expect(await stale(0), 'older').to.equal(0);
+          expect(await stale(1), 'as old').to.equal(0);
+          expect((await a!.waitingTickets(1))[0]).to.deep.include({ offer: { operatorId: 'anna', expiresAt: clock.now() + 30_000 }, visitorNode: null });
+          expect(await stale(2), 'newer').to.equal(1);
+          expect((await a!.waitingTickets(1))[0]?.visitorNode).to.equal('node-stale');
+          await a!.endTicket('t1', 'visitor', clock.now(), 60_000);
+          expect(await stale(99), 'after it left').to.equal(0);
+          expect(await a!.waitingTickets(1)).to.deep.equal([]);
+          expect(await a!.queuePositions([{ id: 't1', line: '1712', language: 'nl' }])).to.deep.equal(new Map());
+        } finally {
+          await link.close();
+        }
+      });
+
+      it('[RS10] lists every ticket exactly as getTicket reads it, whatever characters its fields hold', async () => {
+        const clock = new ManualClock();
+        const [a, b] = await nodes(2, clock);
+        const odd = 'Zoë "Z" \\ / \u00e9\u4e2d\ud83d\ude00 \n\t';
+        await a!.upsertPresence({ ...profile('anna', 2), name: odd }, 'available', clock.now(), TTL);
+        await a!.createTicket(waitingTicket('t1', clock.now(), { visitorKey: odd, topic: odd }), TTL);
+        await a!.createTicket(waitingTicket('t2', clock.now()), TTL);
+        await a!.offerTicket('t1', { operatorId: 'anna', expiresAt: clock.now() + 30_000 }, clock.now());
+        expect((await a!.acceptOffer('t1', 'anna', odd, clock.now(), null)).ok).to.equal(true);
+        await a!.offerTicket('t2', { operatorId: 'anna', expiresAt: clock.now() + 30_000 }, clock.now());
+        const listed = await b!.listTickets();
+        expect(listed).to.deep.equal([await b!.getTicket('t1'), await b!.getTicket('t2')]);
+        expect(listed[0]).to.deep.include({ operatorName: odd, operatorKey: odd, visitorKey: odd, topic: odd });
       });
     });
   }
@@ -233,6 +303,31 @@ describe('RedisStore', function () {
     });
   });
 });
+
+/** Every key under `prefix`, and every member and hash field each holds. */
+async function everything(urls: string[], prefix: string): Promise<string[]> {
+  const names: string[] = [];
+  for (const url of urls) {
+    const client = createClient({ url });
+    client.on('error', () => {});
+    await client.connect();
+    try {
+      for await (const keys of client.scanIterator({ MATCH: `${prefix}:*`, COUNT: 1000 })) {
+        for (const key of keys) {
+          names.push(key);
+          const type = await client.type(key);
+          if (type === 'zset') names.push(...(await client.zRange(key, 0, -1)));
+          if (type === 'set') names.push(...(await client.sMembers(key)));
+          if (type === 'list') names.push(...(await client.lRange(key, 0, -1)));
+          if (type === 'hash') names.push(...(await client.hKeys(key)));
+        }
+      }
+    } finally {
+      client.destroy();
+    }
+  }
+  return names;
+}
 
 /** Poll a condition (real time), failing after `ms`. */
 async function until(condition: () => boolean, ms = 10_000): Promise<void> {

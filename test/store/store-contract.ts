@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ManualClock } from '../../server/clock.js';
-import type { PresenceStatus, Ticket } from '../../server/routing/types.js';
+import type { PresenceStatus, QueueRef, RoutingTicket, Ticket } from '../../server/routing/types.js';
 import { waitingTicket } from '../support/routing-fixtures.js';
 import {
   HANDLE_TIME_SAMPLES,
@@ -82,6 +82,14 @@ export function storeContract(name: string, make: (clock: ManualClock) => Promis
       await offered(id, operatorId, capacity);
       const result = await store.acceptOffer(id, operatorId, `operator-key-${operatorId}`, clock.now());
       expect(result.ok).to.equal(true);
+    }
+
+    /** What routing sees of a ticket, as getTicket has it. */
+    async function routingView(id: string): Promise<RoutingTicket | undefined> {
+      const t = await store.getTicket(id);
+      if (!t) return undefined;
+      const { line, language, topic, createdAt, state, offer, triedBy, visitorNode } = t;
+      return { id, line, language, topic, createdAt, state, offer, triedBy, visitorNode };
     }
 
     async function activeOf(operatorId: string): Promise<string[]> {
@@ -503,7 +511,7 @@ export function storeContract(name: string, make: (clock: ManualClock) => Promis
         expect((await store.waitingTickets(2)).map((t) => t.id)).to.deep.equal(['v1', 'a1', 'd1', 'v2', 'a2']);
         expect((await store.waitingTickets(1)).map((t) => t.id)).to.deep.equal(['v1', 'a1', 'd1']);
         expect((await store.waitingTickets(10)).map((t) => t.id)).to.deep.equal(['v1', 'a1', 'd1', 'v2', 'a2', 'v3', 'a3']);
-        expect(await store.waitingTickets(2)).to.deep.include(await store.getTicket('v2'));
+        expect(await store.waitingTickets(2)).to.deep.include(await routingView('v2'));
       });
 
       it('[ST92] counts offered tickets as waiting, leaves out accepted, ended, deleted and expired ones, and fills up from behind them', async () => {
@@ -526,16 +534,47 @@ export function storeContract(name: string, make: (clock: ManualClock) => Promis
         await accepted('t1', 'anna');
         expect(await store.waitingTickets(5)).to.deep.equal([]);
       });
+
+      it('[ST104] shows each ticket as getTicket does through offers, withdrawals, attaches and detaches', async () => {
+        for (const id of ['t1', 't2']) await store.createTicket(ticket(id, { visitorNode: 'node-a', visitorEpoch: 1, detachedAt: null }), TICKET_TTL);
+        const seen = async () => {
+          const head = await store.waitingTickets(10);
+          expect(head).to.deep.equal([await routingView('t1'), await routingView('t2')]);
+          return head[0]!;
+        };
+        expect(await seen()).to.deep.include({ offer: null, triedBy: [], visitorNode: 'node-a' });
+        await store.offerTicket('t1', offerTo('anna'), clock.now());
+        expect((await seen()).offer?.operatorId).to.equal('anna');
+        await store.withdrawOffer('t1', 'anna');
+        expect(await seen()).to.deep.include({ offer: null, triedBy: ['anna'] });
+        await store.detachVisitor('t1', 1, clock.now());
+        expect((await seen()).visitorNode).to.equal(null);
+        const epoch = (await store.attachVisitor('t1', 'node-b'))!;
+        expect((await seen()).visitorNode).to.equal('node-b');
+        await store.offerTicket('t1', offerTo('ben'), clock.now());
+        clock.advance(OFFER_MS);
+        // A refused offer changes nothing; an expired one may be replaced.
+        expect(await store.offerTicket('t1', offerTo('cleo'), clock.now())).to.equal(true);
+        await store.withdrawOffer('t1', 'cleo');
+        await store.detachVisitor('t1', epoch, clock.now());
+        expect(await seen()).to.deep.include({ offer: null, triedBy: ['anna', 'cleo'], visitorNode: null });
+      });
     });
 
     describe('queuePositions', () => {
+      /** 1712 / nl tickets, as the caller names their queue. */
+      function inNl(...ids: string[]): QueueRef[] {
+        return ids.map((id) => ({ id, line: '1712', language: 'nl' }));
+      }
+
       it('[ST94] counts each waiting ticket\'s place in its line × language queue, across topics', async () => {
+        const fr = { line: 'sos-viol', language: 'fr' };
         await store.createTicket(ticket('v1'), TICKET_TTL);
-        await store.createTicket(ticket('fr1', { line: 'sos-viol', language: 'fr', topic: 'sexual-violence' }), TICKET_TTL);
+        await store.createTicket(ticket('fr1', { ...fr, topic: 'sexual-violence' }), TICKET_TTL);
         await store.createTicket(ticket('a1', { topic: 'abuse' }), TICKET_TTL);
         await store.createTicket(ticket('v2'), TICKET_TTL);
         await store.createTicket(ticket('en1', { language: 'en' }), TICKET_TTL);
-        const positions = await store.queuePositions(['v2', 'a1', 'v1', 'fr1', 'en1']);
+        const positions = await store.queuePositions([...inNl('v2', 'a1', 'v1'), { id: 'fr1', ...fr }, { id: 'en1', line: '1712', language: 'en' }]);
         expect(Object.fromEntries(positions)).to.deep.equal({ v1: 1, a1: 2, v2: 3, fr1: 1, en1: 1 });
       });
 
@@ -544,11 +583,19 @@ export function storeContract(name: string, make: (clock: ManualClock) => Promis
         await accepted('t1', 'anna');
         await store.endTicket('t2', 'visitor', clock.now(), GRACE);
         await store.offerTicket('t3', offerTo('ben'), clock.now());
-        const positions = await store.queuePositions(['t1', 't2', 't3', 't4', 'nope']);
+        const positions = await store.queuePositions(inNl('t1', 't2', 't3', 't4', 'nope'));
         expect(Object.fromEntries(positions)).to.deep.equal({ t3: 1, t4: 2 });
         await store.deleteTicket('t3');
-        expect(Object.fromEntries(await store.queuePositions(['t3', 't4']))).to.deep.equal({ t4: 1 });
+        expect(Object.fromEntries(await store.queuePositions(inNl('t3', 't4')))).to.deep.equal({ t4: 1 });
         expect((await store.queuePositions([])).size).to.equal(0);
+      });
+
+      it('[ST105] leaves out tickets that expired, and moves the others up', async () => {
+        await store.createTicket(ticket('short'), 10 * MINUTE);
+        for (const id of ['t1', 't2']) await store.createTicket(ticket(id), TICKET_TTL);
+        expect(Object.fromEntries(await store.queuePositions(inNl('short', 't1', 't2')))).to.deep.equal({ short: 1, t1: 2, t2: 3 });
+        clock.advance(10 * MINUTE);
+        expect(Object.fromEntries(await store.queuePositions(inNl('short', 't1', 't2')))).to.deep.equal({ t1: 1, t2: 2 });
       });
     });
 
@@ -649,6 +696,33 @@ export function storeContract(name: string, make: (clock: ManualClock) => Promis
         await store.forgetNode('node-a');
         await store.forgetNode('never-there');
         expect([...(await store.liveNodes(clock.now()))]).to.deep.equal(['node-b']);
+      });
+    });
+
+    describe('leases', () => {
+      const LEASE = 90_000;
+
+      it('[ST106] gives a free lease to the first holder and refuses it to others while it runs', async () => {
+        expect(await store.claimLease('sweep', 'node-a', clock.now(), LEASE)).to.equal(true);
+        expect(await store.claimLease('sweep', 'node-b', clock.now(), LEASE)).to.equal(false);
+        clock.advance(LEASE - 1);
+        expect(await store.claimLease('sweep', 'node-b', clock.now(), LEASE)).to.equal(false);
+        expect(await store.claimLease('other', 'node-b', clock.now(), LEASE), 'leases are apart').to.equal(true);
+      });
+
+      it('[ST107] renews a lease for its holder, from the renewal', async () => {
+        expect(await store.claimLease('sweep', 'node-a', clock.now(), LEASE)).to.equal(true);
+        clock.advance(LEASE - 1);
+        expect(await store.claimLease('sweep', 'node-a', clock.now(), LEASE)).to.equal(true);
+        clock.advance(LEASE - 1);
+        expect(await store.claimLease('sweep', 'node-b', clock.now(), LEASE)).to.equal(false);
+      });
+
+      it('[ST108] gives the lease to another holder once it has run out on the clock', async () => {
+        expect(await store.claimLease('sweep', 'node-a', clock.now(), LEASE)).to.equal(true);
+        clock.advance(LEASE);
+        expect(await store.claimLease('sweep', 'node-b', clock.now(), LEASE)).to.equal(true);
+        expect(await store.claimLease('sweep', 'node-a', clock.now(), LEASE)).to.equal(false);
       });
     });
 
