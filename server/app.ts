@@ -221,7 +221,7 @@ export function createApp(deps: AppDeps): QuietlineApp {
     connections.broadcast({ type: 'service', state: available ? 'ok' : 'degraded' });
     if (available) {
       void connections.resync();
-      void sweeper.sweep();
+      void sweeper.sweep(true);
       void dispatcher.schedule();
     }
   });

@@ -5,10 +5,17 @@ import type { OperatorDesk } from './operator-desk.js';
 import type { RelayContext } from './relay-context.js';
 import type { VisitorChats } from './visitor-chats.js';
 
-/** How often each node says it is alive and looks for work a dead node left behind. */
+/** How often each node says it is alive (and retries what the store missed). */
 export const SWEEP_EVERY_MS = 5_000;
 /** A node that has not said so for this long is dead: its sockets are gone. */
 export const NODE_TTL_MS = 15_000;
+/**
+ * How often the full sweep runs. It reads every ticket, which costs Redis and the node a
+ * read per ticket, so it runs on one node at a time (the holder of a lease), not on each.
+ */
+export const FULL_SWEEP_EVERY_MS = 30_000;
+/** The sweep lease outlives a round, so a live holder keeps it; a dead one loses it soon. */
+export const SWEEP_LEASE_MS = FULL_SWEEP_EVERY_MS + 15_000;
 
 /**
  * What keeps chats right when a node dies without a word (SIGKILL, a lost machine). Grace,
@@ -24,6 +31,7 @@ export class Sweeper {
   private timer: TimerHandle | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
+  private lastFullSweep = -Infinity;
 
   constructor(
     private readonly ctx: RelayContext,
@@ -48,8 +56,9 @@ export class Sweeper {
     this.timer?.cancel();
   }
 
-  /** One round now (also after the store comes back); rounds never overlap. */
-  sweep(): Promise<void> {
+  /** One round now; `full` forces the full sweep (the store came back). Rounds never overlap. */
+  sweep(full = false): Promise<void> {
+    if (full) this.lastFullSweep = -Infinity;
     this.running ??= this.round()
       .catch((error: unknown) => this.ctx.logger.warn({ event: 'sweep.failed', ...errorFields(error) }, 'sweep failed'))
       .finally(() => (this.running = null));
@@ -59,9 +68,11 @@ export class Sweeper {
   private async round(): Promise<void> {
     const { store, clock, config, nodeId } = this.ctx;
     await store.heartbeatNode(nodeId, clock.now(), NODE_TTL_MS);
-    await this.visitors.retryPendingDetaches();
+    await this.visitors.retryWhenBack();
     await this.desk.retryPendingDetaches();
     const now = clock.now();
+    if (now - this.lastFullSweep < FULL_SWEEP_EVERY_MS || !(await store.claimLease('sweep', nodeId, now, SWEEP_LEASE_MS))) return;
+    this.lastFullSweep = now;
     const live = await store.liveNodes(now);
     live.add(nodeId); // whatever the clock says, this node is not dead
     const grace = config.reconnectGraceMs;
