@@ -17,6 +17,9 @@ import { countChat, type RelayContext } from './relay-context.js';
 
 type RequestMessage = Extract<VisitorToServer, { type: 'request' }>;
 
+/** At most this many store calls wait for the store to come back (about 1 MB of tokens). */
+const MAX_WHEN_BACK = 10_000;
+
 /** How long an operator has to wrap up a chat the visitor (or the system) ended. */
 export const WRAP_UP_WINDOW_MS = 30 * 60_000;
 
@@ -33,8 +36,12 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest();
  */
 export class VisitorChats {
   private readonly graceTimers = new Map<TicketId, TimerHandle>();
-  /** Detaches the store could not take (it was away): retried by the sweeper. */
-  private readonly pendingDetaches = new Map<TicketId, { epoch: number; at: number }>();
+  /**
+   * What the store could not take while it was away (a detach, a leave, a quick exit's
+   * purge), by ticket or token: done again each sweeper round until the store takes it.
+   * Bounded, since a beacon during an outage is unauthenticated until the store is back.
+   */
+  private readonly whenBack = new Map<string, () => Promise<void>>();
   private draining = false;
   /**
    * New chats per sender address (HMAC'd), so one sender cannot fill every queue with empty
@@ -143,7 +150,7 @@ export class VisitorChats {
     const id = found.id;
     this.graceTimers.get(id)?.cancel();
     this.graceTimers.delete(id);
-    this.pendingDetaches.delete(id);
+    this.whenBack.delete(`ticket:${id}`);
     const replaced = await this.connections.attachVisitor(id, peer, epoch, received);
     bind(id);
     replaced?.close(CLOSE_CODES.replaced, 'replaced');
@@ -194,11 +201,18 @@ export class VisitorChats {
     }
   }
 
-  /** The visitor leaves. A quick exit purges the ticket at once instead of after the grace. */
+  /**
+   * The visitor leaves. A quick exit purges the ticket at once instead of after the grace.
+   * With the store away, the visitor still leaves at once; the end and the purge follow as
+   * soon as the store is back.
+   */
   async leave(peer: VisitorPeer, id: TicketId, quick: boolean): Promise<void> {
-    await this.end(id, 'visitor');
+    const finish = async () => {
+      await this.end(id, 'visitor');
+      if (quick) await this.ctx.store.deleteTicket(id);
+    };
+    await this.orWhenBack(`ticket:${id}`, finish);
     peer.send({ type: 'ended', by: 'visitor' });
-    if (quick) await this.ctx.store.deleteTicket(id);
     this.connections.detachVisitor(id, peer);
     this.dispatcher.forget(id);
     peer.close(CLOSE_CODES.normal, 'ended');
@@ -207,14 +221,37 @@ export class VisitorChats {
   /**
    * Leave without a socket: what a widget sends (as a beacon) when its connection is down
    * at the moment the visitor ends or quick-exits, so the chat does not live on for the
-   * grace with an operator still writing into it. False for an unknown token.
+   * grace with an operator still writing into it. 'later' when the store is away: it is
+   * done as soon as the store is back.
    */
-  async leaveByToken(token: string, quick: boolean): Promise<boolean> {
-    const ticket = await this.ticketForToken(token);
-    if (!ticket) return false;
-    await this.end(ticket.id, 'visitor');
-    if (quick) await this.ctx.store.deleteTicket(ticket.id);
-    return true;
+  async leaveByToken(token: string, quick: boolean): Promise<'left' | 'unknown' | 'later'> {
+    let known = true;
+    const done = await this.orWhenBack(`token:${token}`, async () => {
+      const ticket = await this.ticketForToken(token);
+      known = ticket !== undefined;
+      if (!ticket) return;
+      await this.end(ticket.id, 'visitor');
+      if (quick) await this.ctx.store.deleteTicket(ticket.id);
+    });
+    return !done ? 'later' : known ? 'left' : 'unknown';
+  }
+
+  /** Do it now, or, if the store is away, as soon as it is back; true when done now. */
+  private async orWhenBack(key: string, task: () => Promise<void>): Promise<boolean> {
+    try {
+      await task();
+      this.whenBack.delete(key);
+      return true;
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      if (this.whenBack.size < MAX_WHEN_BACK || this.whenBack.has(key)) this.whenBack.set(key, task);
+      return false;
+    }
+  }
+
+  /** The sweeper's call each round: what the store missed, tried again. */
+  async retryWhenBack(): Promise<void> {
+    for (const [key, task] of [...this.whenBack]) await this.orWhenBack(key, task);
   }
 
   /**
@@ -227,22 +264,9 @@ export class VisitorChats {
     if (epoch === undefined || !this.connections.detachVisitor(id, peer)) return;
     this.dispatcher.forget(id);
     const now = this.ctx.clock.now();
-    let detached: boolean;
-    try {
-      detached = await this.ctx.store.detachVisitor(id, epoch, now);
-    } catch {
-      this.pendingDetaches.set(id, { epoch, at: now });
-      return;
-    }
-    if (detached && !this.draining) this.startGrace(id, epoch);
-  }
-
-  /** Detaches the store missed while it was away; the sweeper calls this each round. */
-  async retryPendingDetaches(): Promise<void> {
-    for (const [id, { epoch, at }] of [...this.pendingDetaches]) {
-      if (await this.ctx.store.detachVisitor(id, epoch, at)) this.startGrace(id, epoch);
-      this.pendingDetaches.delete(id);
-    }
+    await this.orWhenBack(`ticket:${id}`, async () => {
+      if ((await this.ctx.store.detachVisitor(id, epoch, now)) && !this.draining) this.startGrace(id, epoch);
+    });
   }
 
   private startGrace(id: TicketId, epoch: number): void {

@@ -49,6 +49,33 @@ describe('A store that goes away and comes back', () => {
     expect(visitor.chat).to.have.length(22);
   });
 
+  it('lets a visitor quick-exit while the store is away, and ends and purges the chat once it is back', async () => {
+    const { operator, visitor, chat } = await connectedChat(server, 'anna', request);
+    server.outage!.start();
+    visitor.socket.send({ type: 'end', quick: true });
+    expect(await visitor.socket.next('ended')).to.deep.equal({ type: 'ended', by: 'visitor' });
+    await visitor.socket.closed;
+    expect(await server.store.getTicket(chat)).to.not.equal(undefined);
+    server.outage!.end();
+    expect(await operator.socket.next('ended')).to.include({ chat, by: 'visitor' });
+    expect(await server.store.getTicket(chat)).to.equal(undefined);
+  });
+
+  it('accepts a leave beacon while the store is away (202) and ends the chat once it is back', async () => {
+    const { operator, visitor, chat } = await connectedChat(server, 'anna', request);
+    visitor.socket.socket.terminate();
+    server.outage!.start();
+    const res = await fetch(`${server.url}/api/chat/leave`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', origin: server.url },
+      body: JSON.stringify({ token: visitor.token, quick: true }),
+    });
+    expect(res.status).to.equal(202);
+    server.outage!.end();
+    expect(await operator.socket.next('ended')).to.include({ chat, by: 'visitor' });
+    expect(await server.store.getTicket(chat)).to.equal(undefined);
+  });
+
   it('answers /readyz with 503 while the store is away, and 200 again after', async () => {
     expect((await fetch(`${server.url}/readyz`)).status).to.equal(200);
     server.outage!.start();
