@@ -54,7 +54,9 @@ async function main(): Promise<void> {
     orgPublicKey,
   );
 
-  const nodeId = settings.QUIETLINE_NODE_ID ?? `${hostname()}-${randomBytes(3).toString('hex')}`;
+  // A suffix per start: a node restarted under the same name must not be taken for the one
+  // before it, whose sockets (recorded in Redis as held by that name) died with it.
+  const nodeId = `${settings.QUIETLINE_NODE_ID ?? hostname()}-${randomBytes(3).toString('hex')}`;
   const clusterNodes = settings.REDIS_CLUSTER_NODES?.split(',').map((s) => s.trim()).filter(Boolean);
   const shared = await openSharedState({
     redisUrl: settings.REDIS_URL,

@@ -56,7 +56,8 @@ const settingsSchema = z.object({
   REDIS_CLUSTER_NODES: z.string().optional(),
   /** Prefix of every Redis key and channel, so deployments can share a Redis. */
   REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, - and _, at most 32').default('ql'),
-  /** This node's name in shared records and logs; default: host name and a random suffix. */
+  /** This node's name in shared records and logs (default: the host name); a random suffix
+   *  is added at each start. */
   QUIETLINE_NODE_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, . - and _, at most 64').optional(),
   /** On SIGTERM, the longest a node waits for its clients to move before it exits anyway. */
   DRAIN_SECONDS: positiveInt.default(20),

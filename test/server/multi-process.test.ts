@@ -225,6 +225,16 @@ describe('Several Quietline processes on one Redis', function () {
     expect((await fetch(`${a.url}/readyz`)).status).to.equal(200);
   });
 
+  it('names each start of a node apart, so a restarted node is not taken for the one that died', async () => {
+    const nameOf = (n: NodeProcess) => (JSON.parse(n.logLines.find((l) => l.includes('"event":"listening"'))!) as { node: string }).node;
+    const first = await node('node-a');
+    await first.kill('SIGKILL');
+    const second = await node('node-a');
+    expect(nameOf(first)).to.match(/^node-a-[0-9a-f]{6}$/);
+    expect(nameOf(second)).to.match(/^node-a-[0-9a-f]{6}$/);
+    expect(nameOf(second)).to.not.equal(nameOf(first));
+  });
+
   it('drains a node on SIGTERM: it exits cleanly, its clients are told to reconnect, and resume elsewhere', async () => {
     const [a, b, c] = [await node('node-a'), await node('node-b'), await node('node-c')];
     const { visitor, anna } = await chatAcross(a, b);
