@@ -29,7 +29,7 @@ import { serveOperator } from './relay/operator-socket.js';
 import { BusOutbox } from './relay/outbox.js';
 import { LocalConnections } from './relay/connections.js';
 import { DEFAULT_LIMITS, type RelayContext, type RelayLimits } from './relay/relay-context.js';
-import { Sweeper } from './relay/sweeper.js';
+import { SWEEP_LEASE, Sweeper } from './relay/sweeper.js';
 import { localBus } from './bus/local-bus.js';
 import type { Bus } from './bus/bus.js';
 import { randomBytes } from 'node:crypto';
@@ -253,6 +253,8 @@ export function createApp(deps: AppDeps): QuietlineApp {
         server.closeAllConnections();
       });
       await store.forgetNode(nodeId).catch(() => undefined);
+      // Hand the sweep lease on now if this node holds it (renewed to run out at once).
+      await store.claimLease(SWEEP_LEASE, nodeId, clock.now(), 1).catch(() => undefined);
     },
   };
 }

@@ -16,6 +16,8 @@ export const NODE_TTL_MS = 15_000;
 export const FULL_SWEEP_EVERY_MS = 30_000;
 /** The sweep lease outlives a round, so a live holder keeps it; a dead one loses it soon. */
 export const SWEEP_LEASE_MS = FULL_SWEEP_EVERY_MS + 15_000;
+/** The lease's name in the store. */
+export const SWEEP_LEASE = 'sweep';
 
 /**
  * What keeps chats right when a node dies without a word (SIGKILL, a lost machine). Grace,
@@ -71,7 +73,7 @@ export class Sweeper {
     await this.visitors.retryWhenBack();
     await this.desk.retryPendingDetaches();
     const now = clock.now();
-    if (now - this.lastFullSweep < FULL_SWEEP_EVERY_MS || !(await store.claimLease('sweep', nodeId, now, SWEEP_LEASE_MS))) return;
+    if (now - this.lastFullSweep < FULL_SWEEP_EVERY_MS || !(await store.claimLease(SWEEP_LEASE, nodeId, now, SWEEP_LEASE_MS))) return;
     this.lastFullSweep = now;
     const live = await store.liveNodes(now);
     live.add(nodeId); // whatever the clock says, this node is not dead

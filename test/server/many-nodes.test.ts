@@ -186,6 +186,9 @@ describe('Many nodes sharing one store and bus', () => {
     expect(await visitor.socket.closed).to.equal(1012);
     expect(await store.getTicket(chat)).to.include({ state: 'active', visitorNode: null });
     expect((await store.liveNodes(clock.now())).has('node-a')).to.equal(false);
+    // Node A started first and held the sweep lease; it handed it on as it left.
+    clock.advance(1);
+    expect(await store.claimLease('sweep', 'node-c', clock.now(), 60_000)).to.equal(true);
 
     const back = await SocketClient.open(`${b.wsUrl}/ws/visitor?v=${PROTOCOL_VERSION}`, { Origin: b.url });
     back.send({ type: 'resume', token: visitor.token, received: 0 });
