@@ -120,10 +120,10 @@ export class Dispatcher {
 
   /** Where a new ticket stands now, for the first `queued` reply; watched from then on. */
   async standing(ticket: Ticket): Promise<{ position: number; estimate: number | null }> {
+    this.watch(ticket);
     const [positions, operators] = await Promise.all([this.ctx.store.queuePositions([ticket]), this.ctx.store.listPresence()]);
     const position = positions.get(ticket.id) ?? 1;
     const estimate = estimateWaitSeconds(position, ticket, operators, await this.ctx.store.recentHandleTimes(ticket.line));
-    this.watch(ticket);
     // The caller tells the visitor this; later runs send only changes from it.
     this.told.set(ticket.id, `${position}/${estimate}`);
     return { position, estimate };

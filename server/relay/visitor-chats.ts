@@ -14,6 +14,7 @@ import type { LocalConnections } from './connections.js';
 import { StoreUnavailableError, type EndOptions } from '../store/store.js';
 import { connectedMessage } from './chat-messages.js';
 import { countChat, type RelayContext } from './relay-context.js';
+import { errorFields } from '../logging.js';
 
 type RequestMessage = Extract<VisitorToServer, { type: 'request' }>;
 
@@ -117,11 +118,15 @@ export class VisitorChats {
     bind(id);
     this.openBySender.set(addressKey, (this.openBySender.get(addressKey) ?? new Set()).add(id));
     this.senderOf.set(id, addressKey);
-    const { position, estimate } = await this.dispatcher.standing(ticket);
+    // From here the visitor must get their token whatever the store does: without it the
+    // chat could not be resumed. A place we cannot read now is told by the next run.
+    const { position, estimate } = await this.dispatcher.standing(ticket).catch(() => ({ position: 1, estimate: null }));
     await this.connections.toLocalVisitor(id, { type: 'queued', chat: id, token: id + secret, position, estimate });
     // Language and topic go to the aggregates only: a log line per contact must not say them.
     this.ctx.logger.info({ event: 'ticket.created', ticket: id, line: ticket.line }, 'ticket created');
-    await countChat(this.ctx, ticket, 'requested');
+    await countChat(this.ctx, ticket, 'requested').catch((error: unknown) =>
+      this.ctx.logger.warn({ event: 'count.failed', ticket: id, ...errorFields(error) }, 'not counted'),
+    );
     await this.dispatcher.schedule();
   }
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { startTestServer, type TestServer } from '../support/test-server.js';
-import { visitorSocket } from '../support/socket-client.js';
-import { connectedChat, TestVisitor } from '../support/chat-parties.js';
+import { operatorSocket, visitorSocket } from '../support/socket-client.js';
+import { connectedChat, TestOperator, TestVisitor } from '../support/chat-parties.js';
 
 const nl = { lines: ['1712'], languages: ['nl'], topics: ['violence'] };
 const request = { line: '1712', language: 'nl', topic: 'violence' };
@@ -47,6 +47,17 @@ describe('A store that goes away and comes back', () => {
     server.outage!.end();
     const visitor = await TestVisitor.request(socket, request.line, request.language, request.topic);
     expect(visitor.chat).to.have.length(22);
+  });
+
+  it('still gives a new visitor their token when the store fails right after their ticket is stored', async () => {
+    server.outage!.failOnly(['queuePositions', 'countAggregate']);
+    const socket = await visitorSocket(server);
+    const visitor = await TestVisitor.request(socket, request.line, request.language, request.topic);
+    expect(visitor.token).to.have.length.greaterThan(22);
+    server.outage!.end();
+    const operator = new TestOperator(await operatorSocket(server, 'anna'));
+    await operator.available();
+    expect(await operator.acceptNextOffer()).to.equal(visitor.chat);
   });
 
   it('lets a visitor quick-exit while the store is away, and ends and purges the chat once it is back', async () => {

@@ -7,6 +7,8 @@ import { StoreUnavailableError, type Store } from '../../server/store/store.js';
  */
 export interface Outage {
   start(): void;
+  /** A partial outage: only these methods fail, and nobody is told (a blip mid-request). */
+  failOnly(methods: (keyof Store)[]): void;
   end(): void;
   readonly active: boolean;
 }
@@ -14,13 +16,18 @@ export interface Outage {
 export function withOutages(inner: Store): { store: Store; outage: Outage } {
   const listeners: ((available: boolean) => void)[] = [];
   let active = false;
+  let only: Set<PropertyKey> | null = null;
   const outage: Outage = {
+    failOnly(methods) {
+      only = new Set(methods);
+    },
     start() {
       if (active) return;
       active = true;
       for (const l of listeners) l(false);
     },
     end() {
+      only = null;
       if (!active) return;
       active = false;
       for (const l of listeners) l(true);
@@ -37,7 +44,9 @@ export function withOutages(inner: Store): { store: Store; outage: Outage } {
         return typeof value === 'function' ? value.bind(target) : value;
       }
       return (...args: unknown[]) =>
-        active ? Promise.reject(new StoreUnavailableError()) : (value as (...a: unknown[]) => unknown).apply(target, args);
+        active || only?.has(property)
+          ? Promise.reject(new StoreUnavailableError())
+          : (value as (...a: unknown[]) => unknown).apply(target, args);
     },
   });
   return { store, outage };
