@@ -5,10 +5,14 @@
  * message that matters is in the store first, so a message the bus loses is caught up from
  * there (see relay/deliveries.ts).
  */
-export type BusHandler = (message: string) => void;
+/**
+ * Messages are plain JSON-able objects: a Redis bus serialises them, the in-process bus
+ * hands the same object to each subscriber (so nobody may change one it was given).
+ */
+export type BusHandler = (message: unknown) => void;
 
 export interface Bus {
-  publish(channel: string, message: string): Promise<void>;
+  publish(channel: string, message: object): Promise<void>;
   /** Deliver the channel's messages to `handler`; one handler per channel per node. */
   subscribe(channel: string, handler: BusHandler): Promise<void>;
   unsubscribe(channel: string): Promise<void>;

@@ -9,6 +9,9 @@ export interface RedisBusOptions {
   logger?: Logger;
 }
 
+/** As in the store (redis-connection.ts): a timer per command costs too much CPU. */
+const NO_COMMAND_TIMEOUT = { timeout: 0 };
+
 /** Retry for ever, never faster than every 100 ms nor slower than every 2 s. */
 const reconnectStrategy = (retries: number) => Math.min(100 + retries * 100, 2000);
 
@@ -47,30 +50,32 @@ export class RedisBus implements Bus {
       const cluster = createCluster({
         rootNodes: options.clusterNodes.map((url) => ({ url })),
         defaults: { disableOfflineQueue: true, socket: { reconnectStrategy } },
+        commandOptions: NO_COMMAND_TIMEOUT,
       });
       cluster.on('error', onError);
       await cluster.connect();
       return new RedisBus({ kind: 'cluster', cluster });
     }
-    const publisher = createClient({ url: options.url, disableOfflineQueue: true, socket: { reconnectStrategy } });
+    const publisher = createClient({ url: options.url, disableOfflineQueue: true, socket: { reconnectStrategy }, commandOptions: NO_COMMAND_TIMEOUT });
     publisher.on('error', onError);
     // Subscriptions are made again by node-redis after a reconnect; one asked for while Redis
     // is down fails at once, like every other call, instead of hanging a socket's queue.
-    const subscriber = createClient({ url: options.url, disableOfflineQueue: true, socket: { reconnectStrategy } });
+    const subscriber = createClient({ url: options.url, disableOfflineQueue: true, socket: { reconnectStrategy }, commandOptions: NO_COMMAND_TIMEOUT });
     subscriber.on('error', onError);
     await Promise.all([publisher.connect(), subscriber.connect()]);
     return new RedisBus({ kind: 'single', publisher, subscriber });
   }
 
-  async publish(channel: string, message: string): Promise<void> {
+  async publish(channel: string, message: object): Promise<void> {
+    const text = JSON.stringify(message);
     await unavailableOnFailure(() =>
-      this.mode.kind === 'cluster' ? this.mode.cluster.sPublish(channel, message) : this.mode.publisher.publish(channel, message),
+      this.mode.kind === 'cluster' ? this.mode.cluster.sPublish(channel, text) : this.mode.publisher.publish(channel, text),
     );
   }
 
   async subscribe(channel: string, handler: BusHandler): Promise<void> {
     if (this.handlers.has(channel)) await this.unsubscribe(channel);
-    const listener = (message: string) => this.handlers.get(channel)?.(message);
+    const listener = (text: string) => this.handlers.get(channel)?.(JSON.parse(text));
     await unavailableOnFailure(() =>
       this.mode.kind === 'cluster' ? this.mode.cluster.sSubscribe(channel, listener) : this.mode.subscriber.subscribe(channel, listener),
     );

@@ -9,14 +9,35 @@ import type { OperatorPeer, ReplacedSignal, VisitorPeer } from './outbox.js';
 
 type ServiceMessage = z.infer<typeof serviceSchema>;
 
-/** Runs tasks one after another, so what one socket is sent keeps its order. */
+const DONE: Promise<void> = Promise.resolve();
+
+/**
+ * Runs tasks one after another, so what one socket is sent keeps its order. A task that
+ * finds the queue idle runs at once, and one that does not wait (the usual message) costs no
+ * promise: this is on the path of every message.
+ */
 class SerialQueue {
-  private tail: Promise<void> = Promise.resolve();
+  private tail: Promise<void> = DONE;
+  private waiting = 0;
 
   run(task: () => void | Promise<void>): Promise<void> {
-    const next = this.tail.then(task);
-    this.tail = next.catch(() => undefined);
-    return next;
+    if (this.waiting === 0) {
+      let result: void | Promise<void>;
+      try {
+        result = task();
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return result instanceof Promise ? this.hold(result) : DONE;
+    }
+    return this.hold(this.tail.then(task));
+  }
+
+  private hold(work: Promise<void>): Promise<void> {
+    this.waiting++;
+    const settled = work.finally(() => this.waiting--);
+    this.tail = settled.catch(() => undefined);
+    return settled;
   }
 }
 
@@ -172,33 +193,34 @@ export class LocalConnections {
 
   // ---- from the bus --------------------------------------------------------------------
 
-  private fromBusToVisitor(id: TicketId, raw: string): void {
+  private fromBusToVisitor(id: TicketId, received: unknown): void {
     const link = this.visitors.get(id);
     if (!link) return;
-    const message = JSON.parse(raw) as ServerToVisitor | ReplacedSignal;
+    // Written by this deployment's own nodes (BusOutbox), so trusted to be well formed.
+    const message = received as ServerToVisitor | ReplacedSignal;
     if (message.type === 'replaced') {
       // The visitor came back through another node: this socket is a stale one.
       if (message.epoch > link.epoch && this.detachVisitor(id, link.peer)) link.peer.close(4006, 'replaced');
       return;
     }
-    void link.queue.run(async () => {
+    void link.queue.run(() => {
       if (message.type !== 'msg') return link.peer.send(message);
-      await this.deliver(message, link.cursor, () => this.fillVisitor(id, link), (m) => {
+      return this.deliver(message, link.cursor, () => this.fillVisitor(id, link), (m) => {
         link.peer.send({ type: 'msg', ...m });
         link.cursor = m.seq;
       });
     });
   }
 
-  private fromBusToOperator(id: OperatorId, raw: string): void {
-    const message = JSON.parse(raw) as ServerToOperator;
+  private fromBusToOperator(id: OperatorId, received: unknown): void {
+    const message = received as ServerToOperator;
     for (const link of this.operators.get(id)?.values() ?? []) {
-      void link.queue.run(async () => {
+      void link.queue.run(() => {
         if (message.type === 'assigned' && !link.cursors.has(message.chat)) link.cursors.set(message.chat, 0);
         if (message.type === 'ended') link.cursors.delete(message.chat);
         if (message.type !== 'msg') return link.peer.send(message);
         const chat = message.chat;
-        await this.deliver(message, link.cursors.get(chat) ?? 0, () => this.fillOperator(chat, link), (m) => {
+        return this.deliver(message, link.cursors.get(chat) ?? 0, () => this.fillOperator(chat, link), (m) => {
           link.peer.send({ type: 'msg', chat, ...m });
           link.cursors.set(chat, m.seq);
         });
@@ -206,11 +228,14 @@ export class LocalConnections {
     }
   }
 
-  /** Next in line: send it. Old: drop it. Ahead of a gap: fill the gap from the store. */
-  private async deliver(message: SealedMessage, cursor: number, fill: () => Promise<void>, send: (m: SealedMessage) => void): Promise<void> {
+  /**
+   * Next in line: send it. Old: drop it. Ahead of a gap: fill the gap from the store (the
+   * only case that waits).
+   */
+  private deliver(message: SealedMessage, cursor: number, fill: () => Promise<void>, send: (m: SealedMessage) => void): void | Promise<void> {
     if (message.seq <= cursor) return;
     if (message.seq === cursor + 1) return send({ seq: message.seq, data: message.data });
-    await fill();
+    return fill();
   }
 
   private async fillVisitor(id: TicketId, link: VisitorLink): Promise<void> {

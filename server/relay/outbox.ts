@@ -40,7 +40,7 @@ export class BusOutbox implements Outbox {
   }
 
   private publish(channel: string, message: object, ticket?: string): void {
-    this.bus.publish(channel, JSON.stringify(message)).catch((error: unknown) => {
+    this.bus.publish(channel, message).catch((error: unknown) => {
       // Lost on the bus only: the receiver catches up from the store (Deliveries.resync).
       this.logger.warn({ event: 'bus.publish-failed', ticket, ...errorFields(error) }, 'bus publish failed');
     });

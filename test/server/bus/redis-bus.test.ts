@@ -5,13 +5,13 @@ import { StoreUnavailableError } from '../../../server/store/store.js';
 import { startRedis, startRedisCluster, type RedisClusterProcess, type RedisProcess } from '../../support/redis-servers.js';
 
 /** Collects what a channel delivers; resolves `next()` when the n-th message is there. */
-function inbox(): { messages: string[]; handler: (m: string) => void; count(n: number): Promise<void> } {
+function inbox(): { messages: string[]; handler: (m: unknown) => void; count(n: number): Promise<void> } {
   const messages: string[] = [];
   const waiters: { n: number; resolve: () => void }[] = [];
   return {
     messages,
     handler: (m) => {
-      messages.push(m);
+      messages.push((m as { text: string }).text);
       for (const w of waiters.filter((w) => messages.length >= w.n)) w.resolve();
     },
     count: (n) => (messages.length >= n ? Promise.resolve() : new Promise((resolve) => waiters.push({ n, resolve }))),
@@ -49,7 +49,7 @@ for (const mode of ['single Redis', '3-master Cluster (sharded pub/sub)'] as con
       // Channels of many tickets land on different shards of a Cluster.
       const chans = ['ticket-aaaa', 'ticket-bbbb', 'ticket-cccc', 'ticket-dddd'].map((t) => channels.visitor('ql', t));
       for (const c of chans) await nodeB.subscribe(c, box.handler);
-      for (let i = 0; i < 20; i++) await nodeA.publish(chans[i % chans.length]!, `${i % chans.length}:${i}`);
+      for (let i = 0; i < 20; i++) await nodeA.publish(chans[i % chans.length]!, { text: `${i % chans.length}:${i}` });
       await box.count(20);
       // Shards deliver over separate connections: order holds per channel, as chats need.
       for (let c = 0; c < chans.length; c++) {
@@ -65,8 +65,8 @@ for (const mode of ['single Redis', '3-master Cluster (sharded pub/sub)'] as con
       await nodeB.subscribe(a, kept.handler);
       await nodeB.subscribe(b, dropped.handler);
       await nodeB.unsubscribe(b);
-      await nodeA.publish(b, 'not for you');
-      await nodeA.publish(a, 'for you');
+      await nodeA.publish(b, { text: 'not for you' });
+      await nodeA.publish(a, { text: 'for you' });
       await kept.count(1);
       expect(kept.messages).to.deep.equal(['for you']);
       expect(dropped.messages).to.deep.equal([]);
@@ -79,12 +79,12 @@ for (const mode of ['single Redis', '3-master Cluster (sharded pub/sub)'] as con
         await nodeB.subscribe(channel, box.handler);
         await single!.kill();
         let refused: unknown = null;
-        await nodeA.publish(channel, 'lost').catch((error: unknown) => (refused = error));
+        await nodeA.publish(channel, { text: 'lost' }).catch((error: unknown) => (refused = error));
         expect(refused).to.be.instanceOf(StoreUnavailableError);
         await single!.restart();
         // Both clients reconnect by themselves; publish until the resubscribed node hears it.
         for (let i = 0; box.messages.length === 0 && i < 200; i++) {
-          await nodeA.publish(channel, 'back').catch(() => undefined);
+          await nodeA.publish(channel, { text: 'back' }).catch(() => undefined);
           await new Promise((resolve) => setTimeout(resolve, 25));
         }
         expect(box.messages[0]).to.equal('back');

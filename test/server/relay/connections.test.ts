@@ -35,7 +35,7 @@ describe('Delivery to this node\'s sockets: exactly once and in order, whatever 
   afterEach(() => store.close());
 
   const publishToVisitor = (seq: number) =>
-    bus.publish(channels.visitor(prefix, 'chat-1'), JSON.stringify({ type: 'msg', seq, data: `c${seq}` }));
+    bus.publish(channels.visitor(prefix, 'chat-1'), { type: 'msg', seq, data: `c${seq}` });
 
   it('fills a gap from the store before the message that revealed it (a publish the bus lost)', async () => {
     const { peer, sent } = fakePeer<VisitorPeer>();
@@ -84,7 +84,7 @@ describe('Delivery to this node\'s sockets: exactly once and in order, whatever 
     const { peer } = fakePeer<VisitorPeer>();
     (peer as unknown as { close: (code: number) => void }).close = (code) => void (closed = code);
     await connections.attachVisitor('chat-1', peer, 1, 0);
-    await bus.publish(channels.visitor(prefix, 'chat-1'), JSON.stringify({ type: 'replaced', epoch: 2 }));
+    await bus.publish(channels.visitor(prefix, 'chat-1'), { type: 'replaced', epoch: 2 });
     expect(closed).to.equal(4006);
     expect(connections.localVisitors()).to.deep.equal([]);
   });
