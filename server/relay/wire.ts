@@ -47,7 +47,26 @@ export class Peer<Out extends { type: string }> {
     if (!this.open) return;
     const frame = JSON.stringify(message);
     this.observer?.('out', this.kind, frame);
+    this.corkUntilTickEnds();
     this.socket.send(frame);
+  }
+
+  private corked = false;
+
+  /**
+   * Frames sent to one socket in the same tick (an ack and the other side's message, a
+   * replay) leave in one write instead of one each: writes were a third of the relay's CPU.
+   * Nothing waits longer than the current tick. `_socket` is ws's own net.Socket.
+   */
+  private corkUntilTickEnds(): void {
+    const net = (this.socket as unknown as { _socket?: { cork(): void; uncork(): void; destroyed?: boolean } })._socket;
+    if (this.corked || !net) return;
+    this.corked = true;
+    net.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      if (!net.destroyed) net.uncork();
+    });
   }
 
   /** Send the error and, if the registry says it ends the socket, close with its code. */
