@@ -23,7 +23,7 @@ export const ROUTING_HEAD_PER_QUEUE = 100;
  * free slots, so a few times that (some at the head are offered already, or their visitor
  * is away) is plenty; the rest wait for the next run.
  */
-function headSize(operators: readonly OperatorPresence[]): number {
+export function routingHeadSize(operators: readonly OperatorPresence[]): number {
   const free = operators
     .filter((op) => op.status === 'available')
     .reduce((sum, op) => sum + Math.max(0, op.capacity - op.active.length), 0);
@@ -133,7 +133,7 @@ export class Dispatcher {
     const { store, clock, config, outbox } = this.ctx;
     const now = clock.now();
     const operators = await store.listPresence();
-    const tickets = await store.waitingTickets(headSize(operators));
+    const tickets = await store.waitingTickets(routingHeadSize(operators));
     // A visitor whose connection dropped is not offered until they are back: an operator
     // would otherwise take a chat with nobody there (a widget that asked twice leaves one).
     const offerable = tickets.filter((t) => hasLiveOffer(t, now) || t.visitorNode !== null);

@@ -12,11 +12,3 @@ export function handles(operator: OperatorPresence, ticket: Pick<RoutingTicket, 
 export function hasLiveOffer(ticket: Pick<RoutingTicket, 'offer'>, now: number): boolean {
   return ticket.offer !== null && ticket.offer.expiresAt > now;
 }
-
-/** Chats plus live offers: an offer holds a slot until it is accepted or expires. */
-export function load(operator: OperatorPresence, tickets: readonly RoutingTicket[], now: number): number {
-  const offers = tickets.filter(
-    (t) => t.state === 'waiting' && hasLiveOffer(t, now) && t.offer!.operatorId === operator.id,
-  ).length;
-  return operator.active.length + offers;
-}

@@ -1,5 +1,5 @@
 import type { OperatorId, TicketId } from '../../protocol/ids.js';
-import { handles, hasLiveOffer, load } from './eligibility.js';
+import { handles, hasLiveOffer } from './eligibility.js';
 import type { OperatorPresence, RoutingTicket } from './types.js';
 
 export interface PlannedOffer {
@@ -22,14 +22,24 @@ export function byAge(a: Pick<RoutingTicket, 'createdAt'>, b: Pick<RoutingTicket
  * nobody else can take it, so no ticket is stranded.
  */
 export function planOffers(tickets: readonly RoutingTicket[], operators: readonly OperatorPresence[], now: number): PlannedOffer[] {
+  // Live offers hold slots: count them per operator in one pass (not per operator).
+  const offered = new Map<OperatorId, number>();
+  for (const t of tickets) {
+    if (t.state === 'waiting' && hasLiveOffer(t, now)) offered.set(t.offer!.operatorId, (offered.get(t.offer!.operatorId) ?? 0) + 1);
+  }
   const spare = new Map<OperatorId, number>();
   for (const op of operators) {
-    if (op.status === 'available') spare.set(op.id, op.capacity - load(op, tickets, now));
+    if (op.status !== 'available') continue;
+    const free = op.capacity - op.active.length - (offered.get(op.id) ?? 0);
+    if (free > 0) spare.set(op.id, free);
   }
+  // Only operators with a free slot are ever candidates; one whose slots are used up leaves.
+  let open = operators.filter((op) => spare.has(op.id));
   const waiting = tickets.filter((t) => t.state === 'waiting' && !hasLiveOffer(t, now)).sort(byAge);
   const planned: PlannedOffer[] = [];
   for (const ticket of waiting) {
-    const candidates = operators.filter((op) => (spare.get(op.id) ?? 0) > 0 && handles(op, ticket));
+    if (open.length === 0) break;
+    const candidates = open.filter((op) => handles(op, ticket));
     if (candidates.length === 0) continue;
     candidates.sort(
       (a, b) =>
@@ -39,7 +49,9 @@ export function planOffers(tickets: readonly RoutingTicket[], operators: readonl
         (a.id < b.id ? -1 : 1),
     );
     const chosen = candidates[0]!;
-    spare.set(chosen.id, spare.get(chosen.id)! - 1);
+    const left = spare.get(chosen.id)! - 1;
+    spare.set(chosen.id, left);
+    if (left === 0) open = open.filter((op) => op !== chosen);
     planned.push({ ticketId: ticket.id, operatorId: chosen.id });
   }
   return planned;
