@@ -66,6 +66,9 @@ export interface QuietlineApp {
   close(): Promise<void>;
 }
 
+/** How long a console's session check holds before the next frame checks again. */
+const SESSION_CHECK_EVERY_MS = 1_000;
+
 /** A client that does not answer the close handshake is cut off after this long. */
 const CLOSE_HANDSHAKE_MS = 2_000;
 
@@ -179,8 +182,16 @@ export function createApp(deps: AppDeps): QuietlineApp {
         return wss.handleUpgrade(req, socket, head, (ws) => {
           watch(ws);
           if (!tooOld(req, ws)) {
+            // Checked again at most once a second: a check per frame cost a session read and
+            // a hash per message; sign-out and removal still close the console at once.
+            let checkedAt = clock.now();
             const session = {
-              stillSignedIn: async () => (await authenticate(sessions, directory, token)).ok,
+              stillSignedIn: async () => {
+                if (clock.now() - checkedAt < SESSION_CHECK_EVERY_MS) return true;
+                const ok = (await authenticate(sessions, directory, token)).ok;
+                if (ok) checkedAt = clock.now();
+                return ok;
+              },
               watch: (expire: () => void) => sessionWatch.add(token, expire),
             };
             served(serveOperator(ws, auth.account, session, { ctx, desk, connections, budget, observer: frameObserver }));

@@ -19,9 +19,9 @@ export interface OperatorSocketDeps {
 }
 
 /**
- * One console socket, already authenticated at the upgrade. Every frame re-checks the
- * session, so a session that expired, signed out, or lost its account or password stops at
- * its next message.
+ * One console socket, already authenticated at the upgrade. Frames re-check the session (at
+ * most once a second), so a session that expired, signed out, or lost its account or
+ * password stops at its next message.
  */
 /** The session a console socket runs under. */
 export interface ConsoleSession {
