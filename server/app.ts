@@ -66,6 +66,12 @@ export interface QuietlineApp {
   close(): Promise<void>;
 }
 
+/**
+ * A listener made at module level on purpose: an arrow inside the upgrade handler would keep
+ * that handler's whole scope (the request with its headers) alive as long as the socket.
+ */
+const ignoreError = (): void => undefined;
+
 /** How long a console's session check holds before the next frame checks again. */
 const SESSION_CHECK_EVERY_MS = 1_000;
 
@@ -153,7 +159,7 @@ export function createApp(deps: AppDeps): QuietlineApp {
 
   // Decide origin, session and rate before a socket is accepted (STYLE 9).
   server.on('upgrade', (req, socket, head) => {
-    socket.on('error', () => undefined);
+    socket.on('error', ignoreError);
     void (async () => {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
       const origin = req.headers.origin;
