@@ -18,6 +18,8 @@ export class OperatorDesk {
   private readonly awayTimers = new Map<OperatorId, TimerHandle>();
   /** Operators whose last console here left while the store was away: retried by the sweeper. */
   private readonly pendingDetaches = new Set<OperatorId>();
+  /** `operator \0 chat` of running chats whose operator wrote from this node: see message(). */
+  private readonly running = new Set<string>();
   private draining = false;
 
   constructor(
@@ -115,22 +117,35 @@ export class OperatorDesk {
   }
 
   async message(peer: OperatorPeer, operatorId: OperatorId, chat: TicketId, seq: number, data: string): Promise<void> {
-    const ticket = await this.ctx.store.getTicket(chat);
-    if (!ticket || ticket.operatorId !== operatorId) {
-      peer.send({ type: 'error', code: 'ERR_NOT_IN_CHAT', chat, seq });
-      return;
-    }
-    if (ticket.state !== 'active') {
-      peer.send({ type: 'error', code: ticket.state === 'ended' ? 'ERR_CHAT_ENDED' : 'ERR_NOT_CONNECTED', chat, seq });
-      return;
-    }
+    // As for visitors (VisitorChats.message): a chat known to be this operator's and running
+    // skips the ticket read; if it ended meanwhile its buffer is gone and the append says 'gap'.
+    const key = `${operatorId}\u0000${chat}`;
+    if (!this.running.has(key) && !(await this.checkRunning(peer, operatorId, chat, seq))) return;
     const result = await this.ctx.store.appendMessage(chat, 'operator', { seq, data });
+    if (result === 'gap' && this.running.delete(key) && !(await this.checkRunning(peer, operatorId, chat, seq))) return;
     if (result === 'gap' || result === 'full') {
       peer.send({ type: 'error', code: result === 'gap' ? 'ERR_BAD_SEQUENCE' : 'ERR_CHAT_TOO_LONG', chat, seq });
       return;
     }
-    if (result === 'stored') this.ctx.outbox.toVisitor(chat, { type: 'msg', seq, data });
+    // A duplicate is published again, as for visitors: the node that stored it may have died
+    // before publishing; the visitor's socket is sent each sequence number once.
+    this.ctx.outbox.toVisitor(chat, { type: 'msg', seq, data });
     peer.send({ type: 'ack', chat, seq });
+  }
+
+  /** Whether the chat is running and this operator's (then remembered); otherwise says why. */
+  private async checkRunning(peer: OperatorPeer, operatorId: OperatorId, chat: TicketId, seq: number): Promise<boolean> {
+    const ticket = await this.ctx.store.getTicket(chat);
+    if (!ticket || ticket.operatorId !== operatorId) {
+      peer.send({ type: 'error', code: 'ERR_NOT_IN_CHAT', chat, seq });
+      return false;
+    }
+    if (ticket.state !== 'active') {
+      peer.send({ type: 'error', code: ticket.state === 'ended' ? 'ERR_CHAT_ENDED' : 'ERR_NOT_CONNECTED', chat, seq });
+      return false;
+    }
+    this.running.add(`${operatorId}\u0000${chat}`);
+    return true;
   }
 
   async typing(operatorId: OperatorId, chat: TicketId, on: boolean): Promise<void> {
@@ -148,6 +163,7 @@ export class OperatorDesk {
       peer.send({ type: 'error', code: 'ERR_UNKNOWN_WRAP_UP', chat });
       return;
     }
+    this.running.delete(`${operatorId}\u0000${chat}`);
     const ticket = await store.getTicket(chat);
     if (ticket && ticket.operatorId !== operatorId) {
       peer.send({ type: 'error', code: 'ERR_NOT_IN_CHAT', chat });
@@ -177,6 +193,7 @@ export class OperatorDesk {
    */
   async disconnected(operatorId: OperatorId): Promise<void> {
     const { store, clock, config } = this.ctx;
+    for (const key of this.running) if (key.startsWith(`${operatorId}\u0000`)) this.running.delete(key);
     const presence = await store.detachConsole(operatorId, this.ctx.nodeId, clock.now());
     this.ctx.logger.info({ event: 'operator.disconnected', operator: operatorId }, 'operator disconnected');
     if (!presence || presence.nodes.length > 0) return;

@@ -191,6 +191,29 @@ describe('Bad input gets a typed error and loses nothing', () => {
     expect(await operator.socket.next('error')).to.include({ code: 'ERR_CHAT_ENDED', chat, seq: opLate.seq });
   });
 
+  it('says a chat ended, not "out of order", to a side that was writing in it when the other side ended it', async () => {
+    const { operator, visitor, chat } = await connectedChat(server, 'anna', { line: '1712', language: 'nl', topic: 'violence' });
+    await visitor.say('eerst');
+    await operator.say(chat, 'ja');
+    expect(await operator.hear(chat)).to.equal('eerst');
+    expect(await visitor.hear()).to.equal('ja');
+    // The visitor leaves; the operator, mid-sentence, writes once more.
+    visitor.socket.send({ type: 'end', quick: false });
+    await operator.socket.next('ended');
+    const opLate = operator.ciphers.get(chat)!.seal({ t: 'text', body: 'nog iets' });
+    operator.socket.send({ type: 'msg', chat, ...opLate });
+    expect(await operator.socket.next('error')).to.include({ code: 'ERR_CHAT_ENDED', chat, seq: opLate.seq });
+
+    const second = await connectedChat(server, 'anna', { line: '1712', language: 'nl', topic: 'violence' });
+    await second.visitor.say('hallo');
+    expect(await second.operator.hear(second.chat)).to.equal('hallo');
+    second.operator.socket.send({ type: 'end', chat: second.chat, wrapUp: 'information' });
+    await second.visitor.socket.next('ended');
+    const late = second.visitor.cipher.seal({ t: 'text', body: 'wacht' });
+    second.visitor.socket.send({ type: 'msg', ...late });
+    expect(await second.visitor.socket.next('error')).to.include({ code: 'ERR_CHAT_ENDED', seq: late.seq });
+  });
+
   it('keeps an operator from writing into a chat that is not theirs', async () => {
     const operator = await operatorSocket(server, 'anna');
     await operator.next('welcome');
