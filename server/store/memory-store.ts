@@ -273,11 +273,11 @@ export class MemoryStore implements Store {
 
   async getPresence(id: OperatorId): Promise<OperatorPresence | undefined> {
     const p = this.presence.get(id);
-    return p && copyPresence(p);
+    return p && this.presenceView(p);
   }
 
   async listPresence(): Promise<OperatorPresence[]> {
-    return this.presence.values().map(copyPresence);
+    return this.presence.values().map((p) => this.presenceView(p));
   }
 
   async attachConsole(id: OperatorId, node: string): Promise<OperatorPresence | undefined> {
@@ -360,6 +360,11 @@ export class MemoryStore implements Store {
       presence: this.presence.size,
       sessions: this.sessions.size,
     };
+  }
+
+  /** A copy that leaves out chats whose ticket expired without being ended. */
+  private presenceView(p: OperatorPresence): OperatorPresence {
+    return { ...copyPresence(p), active: this.liveChats(p) };
   }
 
   /** A chat whose ticket expired without being ended must not hold a slot for ever. */

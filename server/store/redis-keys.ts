@@ -5,6 +5,11 @@ import type { LanguageCode, LineId, OperatorId, TicketId, TopicId } from '../../
  * tag: what must change together shares a tag (so its script runs on one slot), and each
  * index has a tag of its own. Ids are URI-encoded so no id can close a tag or forge a key.
  *
+ * Every operator's presence shares the {presence} slot with the roster, so each change to an
+ * operator's presence updates their roster entry in the same script, and listPresence is one
+ * read however many operators there are: operators are few (hundreds) and their presence
+ * changes rarely (connect, status, accept, end), so one slot carries it easily.
+ *
  *   P:{t:<ticket>}:ticket       hash    the ticket (+ logical expiry, order, buffer sizes)
  *   P:{t:<ticket>}:msgs:v|o     list    sealed messages from visitor | operator, seq = index + 1
  *   P:{tickets}:seq             string  creation counter (orders tickets)
@@ -13,9 +18,13 @@ import type { LanguageCode, LineId, OperatorId, TicketId, TopicId } from '../../
  *   P:{queues}:w:<l>:<lang>:<t> zset    waiting ticket ids by creation order, per topic queue
  *   P:{queues}:l:<l>:<lang>     zset    the same across topics (queue positions)
  *   P:{queues}:route            hash    ticket id → routing summary of each queued ticket (redis-records)
- *   P:{o:<operator>}:presence   hash    an operator's presence
- *   P:{o:<operator>}:held       zset    tickets the operator holds or is accepting, by time
- *   P:{presence}:index          zset    operator ids by presence expiry (listPresence)
+ *   P:{presence}:o:<operator>   hash    an operator's presence
+ *   P:{presence}:held:<op>      zset    tickets the operator holds or is accepting, by time
+ *   P:{presence}:chats:<op>     hash    ticket id → the ticket's logical expiry, for each held
+ *                                       ticket known to be their chat (confirmed after accept)
+ *   P:{presence}:roster         hash    operator (as in their keys) → their presence as
+ *                                       listPresence returns it (redis-scripts)
+ *   P:{presence}:index          zset    the same operators by presence expiry
  *   P:{nodes}:live              zset    node ids by heartbeat expiry
  *   P:{s:<hash>}:session        string  an operator session under its token hash
  *   P:{l:<name>}:lease          string  who holds a cluster-wide chore, until when
@@ -80,16 +89,29 @@ export class RedisKeys {
     return `${this.prefix}:{queues}:route`;
   }
 
-  presence(id: OperatorId): string {
-    return `${this.prefix}:{o:${enc(id)}}:presence`;
-  }
-
-  held(id: OperatorId): string {
-    return `${this.prefix}:{o:${enc(id)}}:held`;
+  get roster(): string {
+    return `${this.prefix}:{presence}:roster`;
   }
 
   get presenceIndex(): string {
     return `${this.prefix}:{presence}:index`;
+  }
+
+  presence(id: OperatorId): string {
+    return `${this.prefix}:{presence}:o:${enc(id)}`;
+  }
+
+  held(id: OperatorId): string {
+    return `${this.prefix}:{presence}:held:${enc(id)}`;
+  }
+
+  chats(id: OperatorId): string {
+    return `${this.prefix}:{presence}:chats:${enc(id)}`;
+  }
+
+  /** The keys an operator's presence scripts take: presence, held, chats, the roster, its index. */
+  presenceKeys(id: OperatorId): [string, string, string, string, string] {
+    return [this.presence(id), this.held(id), this.chats(id), this.roster, this.presenceIndex];
   }
 
   get nodes(): string {

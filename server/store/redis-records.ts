@@ -164,11 +164,13 @@ export interface TicketPeek {
   live: boolean;
   state: string | null;
   operatorId: string | null;
+  /** The ticket's logical expiry (null when gone). */
+  exp: number | null;
 }
 
 export function decodePeek(reply: unknown, clockNow: number): TicketPeek {
   const [exp, state, operatorId] = (reply as (string | null)[]) ?? [];
-  return { live: exp != null && Number(exp) > clockNow, state: state ?? null, operatorId: operatorId ?? null };
+  return { live: exp != null && Number(exp) > clockNow, state: state ?? null, operatorId: operatorId ?? null, exp: exp == null ? null : Number(exp) };
 }
 
 /** A chat the operator really has: the ticket is there, active, and theirs. */
@@ -188,20 +190,65 @@ export function isStaleHold(peek: TicketPeek, operatorId: OperatorId, heldSince:
   return heldSince <= now - marginMs;
 }
 
+/** What an operator holds: every reserved place (by when) and the ones confirmed as chats (→ ticket exp). */
+export interface Holds {
+  held: { member: TicketId; score: number }[];
+  chats: Record<TicketId, string>;
+}
+
+/** A {held WITHSCORES, chats HGETALL} reply of the presence scripts. */
+export function decodeHolds(reply: unknown): Holds {
+  const [held, chats] = reply as [Flat, Flat];
+  return { held: scored(held), chats: record(chats) };
+}
+
 export interface PresenceReply {
   hash: Record<string, string>;
-  held: { member: TicketId; score: number }[];
+  holds: Holds;
 }
 
 export function decodePresenceReply(reply: unknown): PresenceReply | undefined {
   if (!Array.isArray(reply)) return undefined;
-  const [hash, held] = reply as [Flat, Flat];
-  return { hash: record(hash), held: scored(held) };
+  const [hash, held, chats] = reply as [Flat, Flat, Flat];
+  return { hash: record(hash), holds: decodeHolds([held, chats]) };
+}
+
+/** A roster entry's JSON, parsed (see the presence scripts): numbers as strings. */
+export type RosterEntry = [OperatorPresence['status'], string, string | null, string[], ProfileJson, [TicketId, string][]];
+type ProfileJson = Pick<OperatorPresence, 'id' | 'name' | 'lines' | 'languages' | 'topics' | 'capacity'>;
+
+export function parseRosterEntry(json: string): RosterEntry {
+  return JSON.parse(json) as RosterEntry;
+}
+
+/**
+ * An operator as listPresence returns them, from their roster entry: the chats whose ticket
+ * has not run out by `clockNow` (in the order taken). Every array is new, so an entry can be
+ * kept and read again.
+ */
+export function presenceFromRoster(entry: RosterEntry, clockNow: number): OperatorPresence {
+  const [status, idleSince, disconnectedAt, nodes, profile, chats] = entry;
+  const active: TicketId[] = [];
+  for (const [id, exp] of chats) if (Number(exp) > clockNow) active.push(id);
+  // Copied field by field, not spread: see decodeTicket.
+  return {
+    id: profile.id,
+    name: profile.name,
+    lines: [...profile.lines],
+    languages: [...profile.languages],
+    topics: [...profile.topics],
+    capacity: profile.capacity,
+    status,
+    active,
+    idleSince: Number(idleSince),
+    nodes: [...nodes],
+    disconnectedAt: disconnectedAt === null ? null : Number(disconnectedAt),
+  };
 }
 
 export function presenceFrom(hash: Record<string, string>, active: TicketId[]): OperatorPresence {
   // Copied field by field, not spread: see decodeTicket.
-  const profile = JSON.parse(hash.profile ?? '{}') as Pick<OperatorPresence, 'id' | 'name' | 'lines' | 'languages' | 'topics' | 'capacity'>;
+  const profile = JSON.parse(hash.profile ?? '{}') as ProfileJson;
   return {
     id: profile.id,
     name: profile.name,

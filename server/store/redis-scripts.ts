@@ -6,8 +6,8 @@ import type { LuaScript } from './redis-connection.js';
  * every key in KEYS, and takes time as an argument — never Redis TIME — so it decides the same
  * way under a test's manual clock as in production. Two exceptions, each said where it is: the
  * queue scripts reach the queues of their slot by name, and ticketsJson (single Redis only)
- * reads tickets of many slots. Records carry a logical expiry (`exp`,
- * from the store's clock) that scripts check; Redis's own PEXPIRE is the backstop.
+ * reads tickets of many slots. Records carry a logical expiry (`exp`, from the store's clock) that scripts check; Redis's own PEXPIRE is
+ * the backstop.
  *
  * Numbers are passed and stored as decimal strings and only ever compared in Lua, never
  * printed by it (Lua would print a timestamp as 1.795428e+12).
@@ -204,13 +204,6 @@ return n
 /** KEYS: zset. ARGV: score, member, ttl (the key lives at least that long). */
 export const zsetAdd = script('zsetAdd', `
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
-extend(KEYS[1], ARGV[3])
-return 1
-`);
-
-/** KEYS: zset. ARGV: score, member, ttl. Only ever raises the member's score. */
-export const zsetRaise = script('zsetRaise', `
-redis.call('ZADD', KEYS[1], 'GT', ARGV[1], ARGV[2])
 extend(KEYS[1], ARGV[3])
 return 1
 `);
@@ -489,44 +482,148 @@ if not exp or tonumber(exp) <= tonumber(ARGV[1]) then return {} end
 return redis.call('LRANGE', KEYS[1], 0, -1)
 `);
 
-// ---- one operator: KEYS = presence hash, held zset ----
-
-const PRESENCE_REPLY = `{redis.call('HGETALL', KEYS[1]), redis.call('ZRANGE', KEYS[2], 0, -1, 'WITHSCORES')}`;
+// ---- presence: slot {presence} ----
 
 /**
- * ARGV: clockNow, now, ttl, new exp, profile JSON, name, capacity, status, stale held ids…
+ * The operator scripts take KEYS = presence hash, held zset, chats hash, roster, presence
+ * index (one operator's keys, then the roster and its index, all in the {presence} slot).
+ *
+ * `held` is what capacity counts: every ticket the operator holds or is accepting, scored by
+ * when its place was reserved. `chats` marks the held tickets known to be their chats, with
+ * the ticket's logical expiry: written by the accept's last step once the ticket is theirs,
+ * removed with the held entry. So a reader learns who has which live chats without reading a
+ * ticket — a chat whose ticket ran out by `exp` is over, one that ended was released — and
+ * what a lost step left behind is put right by the readers that do peek the tickets (`tidy`).
+ *
+ * The roster holds, per operator, what listPresence returns of them, rewritten by every
+ * script that changes an input of it: routing reads every operator with one HVALS instead of
+ * three commands each. An entry is the JSON
+ * [status, idleSince, disconnectedAt or null, nodes, profile, [[chat id, ticket exp]…]]
+ * (numbers as strings, nodes and profile the JSON stored in the presence hash); the index
+ * holds each entry's presence expiry, so entries run out are found without reading them.
+ */
+const HELD = `
+local dirty = false
+local function drop(id)
+  dirty = true
+  redis.call('ZREM', KEYS[2], id)
+  redis.call('HDEL', KEYS[3], id)
+end
+-- Mark a held ticket as the operator's chat until exp: only while it is still held, so a
+-- late step cannot bring back a chat that was released.
+local function confirm(id, exp)
+  local ttl = redis.call('PTTL', KEYS[2])
+  if ttl <= 0 or not redis.call('ZSCORE', KEYS[2], id) then return 0 end
+  dirty = true
+  redis.call('HSET', KEYS[3], id, exp)
+  redis.call('PEXPIRE', KEYS[3], ttl)
+  return 1
+end
+-- A chat whose ticket has run out holds no place any more.
+local function drop_expired(now)
+  local flat = redis.call('HGETALL', KEYS[3])
+  for i = 1, #flat, 2 do
+    if tonumber(flat[i + 1]) <= now then drop(flat[i]) end
+  end
+end
+-- What a caller learnt by peeking the held tickets, as (ticket id, '' to free its place | the
+-- ticket's exp to confirm it as a chat) pairs in ARGV from index \`from\`.
+local function tidy(from)
+  for i = from, #ARGV - 1, 2 do
+    if ARGV[i + 1] == '' then drop(ARGV[i]) else confirm(ARGV[i], ARGV[i + 1]) end
+  end
+end
+-- Rewrite the operator's roster entry and index score from their keys (see above). The field
+-- is the operator as named in their keys: KEYS[1] is <slot>o:<field>, KEYS[4] <slot>roster.
+local function roster()
+  local field = string.sub(KEYS[1], #KEYS[4] - #'roster' + #'o:' + 1)
+  local h = redis.call('HMGET', KEYS[1], 'exp', 'status', 'idleSince', 'disconnectedAt', 'nodes', 'profile')
+  if not (h[1] and h[3] and h[5] and h[6]) then
+    redis.call('HDEL', KEYS[4], field)
+    redis.call('ZREM', KEYS[5], field)
+    return
+  end
+  local chats = {}
+  local ids = redis.call('ZRANGE', KEYS[2], 0, -1)
+  if #ids > 0 then
+    local exps = redis.call('HMGET', KEYS[3], unpack(ids))
+    for i, id in ipairs(ids) do
+      if exps[i] then chats[#chats + 1] = '[' .. cjson.encode(id) .. ',"' .. exps[i] .. '"]' end
+    end
+  end
+  local gone = h[4] and ('"' .. h[4] .. '"') or 'null'
+  local entry = '[' .. cjson.encode(h[2]) .. ',"' .. h[3] .. '",' .. gone .. ',' .. h[5] .. ',' .. h[6] .. ',[' .. table.concat(chats, ',') .. ']]'
+  local ttl = redis.call('PTTL', KEYS[1])
+  redis.call('HSET', KEYS[4], field, entry)
+  redis.call('ZADD', KEYS[5], h[1], field)
+  extend(KEYS[4], ttl)
+  extend(KEYS[5], ttl)
+end
+local function held_reply()
+  return {redis.call('ZRANGE', KEYS[2], 0, -1, 'WITHSCORES'), redis.call('HGETALL', KEYS[3])}
+end
+local function presence_reply()
+  return {redis.call('HGETALL', KEYS[1]), redis.call('ZRANGE', KEYS[2], 0, -1, 'WITHSCORES'), redis.call('HGETALL', KEYS[3])}
+end
+`;
+
+/**
+ * Every present operator in one call, for routing (KEYS: roster, presence index; ARGV:
+ * clockNow): the roster entries, those whose presence has run out removed first. Whose chats
+ * are still live the caller decides, by each chat's ticket exp.
+ */
+export const presenceList = script('presenceList', `
+for _, field in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])) do
+  redis.call('HDEL', KEYS[1], field)
+  redis.call('ZREM', KEYS[2], field)
+end
+return redis.call('HVALS', KEYS[1])
+`);
+
+/**
+ * ARGV: clockNow, now, ttl, new exp, profile JSON, name, capacity, status, tidy pairs…
  * Presence that had run out starts afresh: idle from now, no nodes, nothing held.
  */
-export const presenceUpsert = script('presenceUpsert', `
+export const presenceUpsert = script('presenceUpsert', `${HELD}
 if not live(KEYS[1], tonumber(ARGV[1])) then
-  redis.call('DEL', KEYS[1], KEYS[2])
+  redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
   redis.call('HSET', KEYS[1], 'idleSince', ARGV[2], 'nodes', '[]')
 end
-for i = 9, #ARGV do redis.call('ZREM', KEYS[2], ARGV[i]) end
+drop_expired(tonumber(ARGV[1]))
+tidy(9)
 redis.call('HSET', KEYS[1], 'profile', ARGV[5], 'name', ARGV[6], 'capacity', ARGV[7], 'status', ARGV[8], 'exp', ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
-return ${PRESENCE_REPLY}
+redis.call('PEXPIRE', KEYS[3], ARGV[3])
+roster()
+return presence_reply()
 `);
 
 /** ARGV: clockNow, status, ttl, new exp, idleSince or ''. */
-export const presenceStatus = script('presenceStatus', `
+export const presenceStatus = script('presenceStatus', `${HELD}
 if not live(KEYS[1], tonumber(ARGV[1])) then return false end
 redis.call('HSET', KEYS[1], 'status', ARGV[2], 'exp', ARGV[4])
 if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'idleSince', ARGV[5]) end
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
-return ${PRESENCE_REPLY}
+redis.call('PEXPIRE', KEYS[3], ARGV[3])
+roster()
+return presence_reply()
 `);
 
 /** ARGV: clockNow. */
-export const presenceRead = script('presenceRead', `
+export const presenceRead = script('presenceRead', `${HELD}
 if not live(KEYS[1], tonumber(ARGV[1])) then return false end
-return ${PRESENCE_REPLY}
+return presence_reply()
+`);
+
+/** ARGV: none. What the operator holds: {held with scores, chats}. */
+export const heldRead = script('heldRead', `${HELD}
+return held_reply()
 `);
 
 /** ARGV: clockNow, node. */
-export const consoleAttach = script('consoleAttach', `
+export const consoleAttach = script('consoleAttach', `${HELD}
 if not live(KEYS[1], tonumber(ARGV[1])) then return false end
 local nodes = cjson.decode(redis.call('HGET', KEYS[1], 'nodes'))
 local known = false
@@ -538,11 +635,12 @@ if not known then
   redis.call('HSET', KEYS[1], 'nodes', cjson.encode(nodes))
 end
 redis.call('HDEL', KEYS[1], 'disconnectedAt')
-return ${PRESENCE_REPLY}
+roster()
+return presence_reply()
 `);
 
 /** ARGV: clockNow, node, now. The last node gone: offline, disconnected since now. */
-export const consoleDetach = script('consoleDetach', `
+export const consoleDetach = script('consoleDetach', `${HELD}
 if not live(KEYS[1], tonumber(ARGV[1])) then return false end
 local kept = {}
 for _, n in ipairs(cjson.decode(redis.call('HGET', KEYS[1], 'nodes'))) do
@@ -554,27 +652,32 @@ if #kept == 0 then
 else
   redis.call('HSET', KEYS[1], 'nodes', cjson.encode(kept))
 end
-return ${PRESENCE_REPLY}
+roster()
+return presence_reply()
 `);
 
 /**
- * Reserve one of the operator's slots for a ticket they are accepting: the first half of an
- * accept (the ticket's own script is the second). ARGV: clockNow, ticket id, score (now),
- * safety margin, stale held ids… Replies {'ok'|'busy'|'full'|'absent', operator name, held…}.
- * 'busy': another accept of this very ticket by this operator is in flight (younger than the
- * margin); an older leftover of a crashed accept is replaced.
+ * Reserve one of the operator's places for a ticket they are accepting: the first step of an
+ * accept (the ticket's own script is the second, heldConfirm the third). ARGV: clockNow,
+ * ticket id, score (now), safety margin, tidy pairs… Replies {'ok'|'busy'|'full'|'absent',
+ * operator name, {held, chats} when full}. 'busy': another accept of this very ticket by this
+ * operator is in flight (younger than the margin); an older leftover of a crashed accept is
+ * replaced. (A reserved place is no chat yet: the roster changes only when places go.)
  */
-export const heldReserve = script('heldReserve', `
+export const heldReserve = script('heldReserve', `${HELD}
 if not live(KEYS[1], tonumber(ARGV[1])) then return {'absent', ''} end
-for i = 5, #ARGV do redis.call('ZREM', KEYS[2], ARGV[i]) end
+drop_expired(tonumber(ARGV[1]))
+tidy(5)
 local name = redis.call('HGET', KEYS[1], 'name')
 local mine = redis.call('ZSCORE', KEYS[2], ARGV[2])
-if mine then
-  if tonumber(mine) > tonumber(ARGV[3]) - tonumber(ARGV[4]) then return {'busy', name} end
-  redis.call('ZREM', KEYS[2], ARGV[2])
+if mine and tonumber(mine) > tonumber(ARGV[3]) - tonumber(ARGV[4]) then
+  if dirty then roster() end
+  return {'busy', name}
 end
+if mine then drop(ARGV[2]) end
+if dirty then roster() end
 if redis.call('ZCARD', KEYS[2]) >= tonumber(redis.call('HGET', KEYS[1], 'capacity')) then
-  return {'full', name, redis.call('ZRANGE', KEYS[2], 0, -1, 'WITHSCORES')}
+  return {'full', name, held_reply()}
 end
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
 local ttl = redis.call('PTTL', KEYS[1])
@@ -583,14 +686,36 @@ return {'ok', name}
 `);
 
 /**
- * Free a ticket's slot (and any stale ones). ARGV: clockNow, ticket id, now, stale held ids…
- * With nothing held any more the operator is idle from now. Replies what is still held.
+ * The last step of an accept: the ticket is theirs, a chat until its logical expiry. ARGV:
+ * ticket id, the score it was reserved with, the ticket's exp. Nothing when the place has
+ * gone meanwhile (the chat already ended and was released) or is another accept's.
  */
-export const heldRelease = script('heldRelease', `
-redis.call('ZREM', KEYS[2], ARGV[2])
-for i = 4, #ARGV do redis.call('ZREM', KEYS[2], ARGV[i]) end
+export const heldConfirm = script('heldConfirm', `${HELD}
+local score = redis.call('ZSCORE', KEYS[2], ARGV[1])
+if not score or tonumber(score) ~= tonumber(ARGV[2]) then return 0 end
+local done = confirm(ARGV[1], ARGV[3])
+roster()
+return done
+`);
+
+/** ARGV: tidy pairs… (what a reader of the operator's presence found out on the way). */
+export const heldTidy = script('heldTidy', `${HELD}
+tidy(1)
+if dirty then roster() end
+return 1
+`);
+
+/**
+ * Free a ticket's place (and tidy the rest). ARGV: clockNow, ticket id, now, tidy pairs…
+ * With nothing held any more the operator is idle from now. Replies {held, chats} after.
+ */
+export const heldRelease = script('heldRelease', `${HELD}
+drop(ARGV[2])
+drop_expired(tonumber(ARGV[1]))
+tidy(4)
 if redis.call('ZCARD', KEYS[2]) == 0 and live(KEYS[1], tonumber(ARGV[1])) then
   redis.call('HSET', KEYS[1], 'idleSince', ARGV[3])
 end
-return redis.call('ZRANGE', KEYS[2], 0, -1, 'WITHSCORES')
+roster()
+return held_reply()
 `);

@@ -8,6 +8,7 @@ import { bucketId, type Aggregate, type AggregateField, type AggregateKey } from
 import { RedisLink, type LuaScript } from './redis-connection.js';
 import { RedisKeys } from './redis-keys.js';
 import {
+  decodeHolds,
   decodePeek,
   decodePresenceReply,
   decodeRoute,
@@ -16,13 +17,16 @@ import {
   encodeRoute,
   isLiveChat,
   isStaleHold,
+  parseRosterEntry,
   presenceFrom,
+  presenceFromRoster,
   record,
   routeOf,
   scored,
   ticketFields,
   type Flat,
-  type PresenceReply,
+  type Holds,
+  type RosterEntry,
   type StoredTicket,
 } from './redis-records.js';
 import * as lua from './redis-scripts.js';
@@ -75,16 +79,27 @@ const LIST_WAVE = 1_000;
  * The Store for many nodes: every record in Redis (single or Cluster), every key under one
  * prefix and with a TTL, every multi-step change one Lua script on one slot.
  *
- * Accepting is the one operation that spans two slots (the ticket's and the operator's); it
- * runs in three steps that keep both promises — one ticket to one operator, nobody over
+ * Accepting is the one operation that spans two slots (the ticket's and the {presence} slot);
+ * it runs in three steps that keep both promises — one ticket to one operator, nobody over
  * capacity — whatever runs concurrently on other nodes:
- *  1. on the operator's slot, reserve a place in their `held` set, refused at capacity;
+ *  1. on the presence slot, reserve a place in the operator's `held` set, refused at capacity;
  *  2. on the ticket's slot, claim the ticket (waiting, offered to them, unexpired → active);
- *  3. if the claim failed, give the place back.
- * A place whose ticket is gone, ended or someone else's is pruned by whoever finds it; one
+ *  3. if the claim failed, give the place back; if it succeeded, confirm the place as their
+ *     chat, with the ticket's logical expiry (`chats`).
+ * A place whose ticket is gone, ended or someone else's is pruned by whoever peeks it; one
  * whose ticket still waits only after RESERVATION_MARGIN_MS. The indexes (creation order,
- * queues, presence) live in slots of their own, are updated after the record, and are read
- * tolerantly: an entry whose record is gone or changed is skipped and pruned.
+ * queues) live in slots of their own, are updated after the record, and are read tolerantly:
+ * an entry whose record is gone or changed is skipped and pruned.
+ *
+ * Presence is read two ways. listPresence, on every routing run, reads the roster (one entry
+ * per operator, kept by the presence scripts) and no ticket: an operator's chats are their
+ * confirmed places whose ticket has not run out. It trusts the follow-up steps — an end's
+ * release, an accept's confirm — so for the moment between a ticket's change and that step
+ * it may show a chat just ended, or miss one just accepted; routing takes either in its
+ * stride (an offer too many is refused at accept, one too few made on the next run). The
+ * reads of one operator (getPresence and the changes that reply presence) peek every held
+ * ticket instead, exact whatever was lost, and put right what they find: a lost release or
+ * confirm shows in listPresence only until the operator's presence is next read or changed.
  *
  * Routing reads no ticket records: each queued ticket has a summary of what routing needs
  * (RoutingTicket) beside the queues, in the {queues} slot, so the heads of every queue and
@@ -102,6 +117,12 @@ export class RedisStore implements Store {
   private readonly link: RedisLink;
   /** Tickets this store is creating now, by id (see createTicket). */
   private readonly creating = new Map<TicketId, Promise<void>>();
+  /**
+   * The roster entries the last listPresence read, parsed, by their JSON: from one routing run
+   * to the next most operators' entries are unchanged, and parsing them was most of the read's
+   * cost on this side (npm run bench -- --only=routing --profile).
+   */
+  private rosterParsed = new Map<string, RosterEntry>();
 
   constructor(options: RedisStoreOptions) {
     this.keys = new RedisKeys(options.prefix);
@@ -237,19 +258,20 @@ export class RedisStore implements Store {
     if (!before || before.ticket.state !== 'waiting' || offer?.operatorId !== operatorId || offer.expiresAt <= now) {
       return { ok: false, reason: 'gone' };
     }
-    const keys = [this.keys.presence(operatorId), this.keys.held(operatorId)];
-    const reserve = async (stale: string[]) =>
-      (await this.run(lua.heldReserve, keys, [this.nowArg(), id, String(now), String(RESERVATION_MARGIN_MS), ...stale])) as [string, string, Flat?];
-    let [status, name, held] = await reserve([]);
-    if (status === 'full' && held) {
-      const stale = await this.staleHolds(operatorId, scored(held), now);
-      if (stale.length > 0) [status, name] = await reserve(stale);
+    const keys = this.keys.presenceKeys(operatorId);
+    const reserve = async (tidy: string[]) =>
+      (await this.run(lua.heldReserve, keys, [this.nowArg(), id, String(now), String(RESERVATION_MARGIN_MS), ...tidy])) as [string, string, unknown?];
+    let [status, name, holds] = await reserve([]);
+    if (status === 'full' && holds) {
+      const { tidy } = await this.peekHolds(operatorId, decodeHolds(holds), now);
+      if (tidy.length > 0) [status, name] = await reserve(tidy);
     }
     if (status === 'absent' || status === 'full') return { ok: false, reason: 'at-capacity' };
     if (status === 'busy') return { ok: false, reason: 'gone' };
 
     // If the claim's reply is lost the claim may still have happened: the place stays
-    // reserved (pruned later if the ticket did not become theirs), never freed too early.
+    // reserved (pruned later if the ticket did not become theirs, confirmed by the next exact
+    // read if it did), never freed too early.
     const claimed = (await this.run(lua.ticketClaim, [this.keys.ticket(id)], [
       this.nowArg(),
       String(now),
@@ -263,7 +285,7 @@ export class RedisStore implements Store {
       return { ok: false, reason: 'gone' };
     }
     const after = decodeTicket(claimed);
-    await this.unqueue(after);
+    await Promise.all([this.unqueue(after), this.followUp(lua.heldConfirm, keys, [id, String(now), String(after.exp)])]);
     return { ok: true, ticket: after.ticket };
   }
 
@@ -330,41 +352,45 @@ export class RedisStore implements Store {
 
   async upsertPresence(profile: PresenceProfile, status: PresenceStatus, now: number, ttlMs: number): Promise<OperatorPresence> {
     const id = profile.id;
+    const keys = this.keys.presenceKeys(id);
     const exp = this.clock.now() + ttlMs;
     // Chats whose ticket is gone or ended are dropped on the way (as the interface promises).
-    const held = scored((await this.run(lua.zsetRange, [this.keys.held(id)], ['0', '-1'])) as Flat);
-    const stale = await this.staleHolds(id, held, now);
-    const args = [this.nowArg(), String(now), String(ttlMs), String(exp), JSON.stringify(profile), profile.name, String(profile.capacity), status, ...stale];
-    const reply = await this.run(lua.presenceUpsert, this.presenceKeys(id), args);
-    await this.touchPresenceIndex(id, exp, ttlMs);
+    const { tidy } = await this.peekHolds(id, decodeHolds(await this.run(lua.heldRead, keys, [])), now);
+    const args = [this.nowArg(), String(now), String(ttlMs), String(exp), JSON.stringify(profile), profile.name, String(profile.capacity), status, ...tidy];
+    const reply = await this.run(lua.presenceUpsert, keys, args);
     return (await this.presenceView(id, reply))!;
   }
 
   async setPresenceStatus(id: OperatorId, status: PresenceStatus, ttlMs: number, idleSince?: number): Promise<OperatorPresence | undefined> {
     const exp = this.clock.now() + ttlMs;
     const args = [this.nowArg(), status, String(ttlMs), String(exp), idleSince === undefined ? '' : String(idleSince)];
-    const reply = await this.run(lua.presenceStatus, this.presenceKeys(id), args);
-    if (!reply) return undefined;
-    await this.touchPresenceIndex(id, exp, ttlMs);
-    return this.presenceView(id, reply);
+    return this.presenceView(id, await this.run(lua.presenceStatus, this.keys.presenceKeys(id), args));
   }
 
   async getPresence(id: OperatorId): Promise<OperatorPresence | undefined> {
-    return this.presenceView(id, await this.run(lua.presenceRead, this.presenceKeys(id), [this.nowArg()]));
+    return this.presenceView(id, await this.run(lua.presenceRead, this.keys.presenceKeys(id), [this.nowArg()]));
   }
 
+  /** One read of the roster, however many operators: see the class comment for how it knows their chats. */
   async listPresence(): Promise<OperatorPresence[]> {
-    const ids = (await this.run(lua.zsetAlive, [this.keys.presenceIndex], [this.nowArg(), '1'])) as string[];
-    const all = await Promise.all(ids.map((id) => this.getPresence(id)));
-    return all.filter((p): p is OperatorPresence => p !== undefined);
+    const clockNow = this.clock.now();
+    const entries = (await this.run(lua.presenceList, [this.keys.roster, this.keys.presenceIndex], [String(clockNow)])) as string[];
+    const parsed = new Map<string, RosterEntry>();
+    const operators = entries.map((json) => {
+      const entry = this.rosterParsed.get(json) ?? parseRosterEntry(json);
+      parsed.set(json, entry);
+      return presenceFromRoster(entry, clockNow);
+    });
+    this.rosterParsed = parsed;
+    return operators;
   }
 
   async attachConsole(id: OperatorId, node: string): Promise<OperatorPresence | undefined> {
-    return this.presenceView(id, await this.run(lua.consoleAttach, this.presenceKeys(id), [this.nowArg(), node]));
+    return this.presenceView(id, await this.run(lua.consoleAttach, this.keys.presenceKeys(id), [this.nowArg(), node]));
   }
 
   async detachConsole(id: OperatorId, node: string, now: number): Promise<OperatorPresence | undefined> {
-    return this.presenceView(id, await this.run(lua.consoleDetach, this.presenceKeys(id), [this.nowArg(), node, String(now)]));
+    return this.presenceView(id, await this.run(lua.consoleDetach, this.keys.presenceKeys(id), [this.nowArg(), node, String(now)]));
   }
 
   // ---- nodes ----
@@ -522,43 +548,54 @@ export class RedisStore implements Store {
     await this.followUp(lua.routeUpdate, this.queueSlot(), [id, String(route.ord), name, String(route.ver), encodeRoute(route, name)]);
   }
 
-  /** Held tickets of an operator that may be freed now (see isStaleHold). */
-  private async staleHolds(operatorId: OperatorId, held: { member: TicketId; score: number }[], now: number): Promise<TicketId[]> {
+  /**
+   * Peek every ticket an operator holds: which are their live chats (in the order taken), and
+   * what to tidy, as the presence scripts take it — (id, '') for a place that may be freed
+   * now (see isStaleHold), (id, exp) for a live chat not confirmed yet (its accept's last step
+   * was lost, or is under way: confirming twice does no harm).
+   */
+  private async peekHolds(operatorId: OperatorId, holds: Holds, now: number): Promise<{ active: TicketId[]; tidy: string[] }> {
     const clockNow = this.clock.now();
-    const peeks = await Promise.all(held.map((h) => this.run(lua.ticketPeek, [this.keys.ticket(h.member)], [])));
-    return held.filter((h, i) => isStaleHold(decodePeek(peeks[i], clockNow), operatorId, h.score, now, RESERVATION_MARGIN_MS)).map((h) => h.member);
+    const peeks = await Promise.all(holds.held.map((h) => this.run(lua.ticketPeek, [this.keys.ticket(h.member)], [])));
+    const active: TicketId[] = [];
+    const tidy: string[] = [];
+    holds.held.forEach((h, i) => {
+      const peek = decodePeek(peeks[i], clockNow);
+      if (isLiveChat(peek, operatorId)) {
+        active.push(h.member);
+        if (holds.chats[h.member] !== String(peek.exp)) tidy.push(h.member, String(peek.exp));
+      } else if (isStaleHold(peek, operatorId, h.score, now, RESERVATION_MARGIN_MS)) {
+        tidy.push(h.member, '');
+      }
+    });
+    return { active, tidy };
   }
 
   /** Free the operator's slot for a ticket; idle from `now` when nothing they hold is a live chat. */
   private async release(operatorId: OperatorId, id: TicketId, now: number): Promise<void> {
-    const keys = this.presenceKeys(operatorId);
+    const keys = this.keys.presenceKeys(operatorId);
     try {
-      const left = scored((await this.run(lua.heldRelease, keys, [this.nowArg(), id, String(now)])) as Flat);
-      if (left.length === 0) return;
-      // What is left may be only leftovers (expired chats): then the operator is idle too.
-      const stale = await this.staleHolds(operatorId, left, now);
-      if (stale.length === left.length) await this.run(lua.heldRelease, keys, [this.nowArg(), id, String(now), ...stale]);
+      const left = decodeHolds(await this.run(lua.heldRelease, keys, [this.nowArg(), id, String(now)]));
+      if (left.held.length === 0) return;
+      // What is left may be only leftovers (ended chats whose release was lost): then the
+      // operator is idle too.
+      const { tidy } = await this.peekHolds(operatorId, left, now);
+      if (tidy.length > 0) await this.run(lua.heldRelease, keys, [this.nowArg(), id, String(now), ...tidy]);
     } catch (error) {
       if (!(error instanceof StoreUnavailableError)) throw error;
       this.logger?.warn({ event: 'store-follow-up-failed', operator: operatorId, ...errorFields(error) }, 'redis slot release left for later');
     }
   }
 
-  private presenceKeys(id: OperatorId): string[] {
-    return [this.keys.presence(id), this.keys.held(id)];
-  }
-
-  private async touchPresenceIndex(id: OperatorId, exp: number, ttlMs: number): Promise<void> {
-    await this.run(lua.zsetRaise, [this.keys.presenceIndex], [String(exp), id, String(ttlMs)]);
-  }
-
-  /** Presence as callers see it: `active` lists only the held tickets that are live chats of theirs. */
+  /**
+   * Presence as callers see it: `active` lists only the held tickets that are live chats of
+   * theirs, peeked; what the peeks show a lost step left behind is put right on the way.
+   */
   private async presenceView(id: OperatorId, reply: unknown): Promise<OperatorPresence | undefined> {
-    const decoded: PresenceReply | undefined = decodePresenceReply(reply);
+    const decoded = decodePresenceReply(reply);
     if (!decoded) return undefined;
-    const clockNow = this.clock.now();
-    const peeks = await Promise.all(decoded.held.map((h) => this.run(lua.ticketPeek, [this.keys.ticket(h.member)], [])));
-    const active = decoded.held.filter((_, i) => isLiveChat(decodePeek(peeks[i], clockNow), id)).map((h) => h.member);
+    const { active, tidy } = await this.peekHolds(id, decoded.holds, this.clock.now());
+    if (tidy.length > 0) await this.followUp(lua.heldTidy, this.keys.presenceKeys(id), tidy);
     return presenceFrom(decoded.hash, active);
   }
 }

@@ -156,8 +156,9 @@ describe('RedisStore', function () {
         expect(without, 'keys without a TTL').to.deep.equal([]);
         const kinds = new Set([...ttls.keys()].map((k) => k.slice(prefix.length + 1).replace(/\{[a-z]+:[^}]*\}/, '{…}')));
         expect([...kinds].sort()).to.include.members([
-          '{…}:ticket', '{…}:msgs:v', '{…}:msgs:o', '{tickets}:index', '{tickets}:seq', '{queues}:names', '{…}:presence', '{…}:held',
-          '{presence}:index', '{nodes}:live', '{…}:session', '{agg}:index', '{…}:times', '{…}:exp', '{queues}:route', '{…}:lease',
+          '{…}:ticket', '{…}:msgs:v', '{…}:msgs:o', '{tickets}:index', '{tickets}:seq', '{queues}:names', '{presence}:o:anna',
+          '{presence}:held:anna', '{presence}:chats:anna', '{presence}:roster', '{presence}:index', '{nodes}:live', '{…}:session', '{agg}:index', '{…}:times',
+          '{…}:exp', '{queues}:route', '{…}:lease',
         ]);
       });
 
@@ -211,7 +212,7 @@ describe('RedisStore', function () {
         }
       });
 
-      it('[RS10] lists every ticket exactly as getTicket reads it, whatever characters its fields hold', async () => {
+      it('[RS10] lists every ticket exactly as getTicket reads it, and every operator as getPresence does, whatever characters their fields hold', async () => {
         const clock = new ManualClock();
         const [a, b] = await nodes(2, clock);
         const odd = 'Zoë "Z" \\ / \u00e9\u4e2d\ud83d\ude00 \n\t';
@@ -224,6 +225,77 @@ describe('RedisStore', function () {
         const listed = await b!.listTickets();
         expect(listed).to.deep.equal([await b!.getTicket('t1'), await b!.getTicket('t2')]);
         expect(listed[0]).to.deep.include({ operatorName: odd, operatorKey: odd, visitorKey: odd, topic: odd });
+        const [anna] = await b!.listPresence();
+        expect(anna).to.deep.include({ name: odd, active: ['t1'] });
+        expect(anna).to.deep.equal(await b!.getPresence('anna'));
+      });
+
+      it('[RS11] reads every operator\'s presence in one script however many hold chats, leaving out chats ended or run out', async () => {
+        const clock = new ManualClock();
+        const [a, b] = await nodes(2, clock);
+        const operators = Array.from({ length: 30 }, (_, i) => `op-${i}`);
+        for (const op of operators) await a!.upsertPresence(profile(op, 2), 'available', clock.now(), TTL);
+        for (const [i, op] of operators.entries()) {
+          for (const k of [1, 2]) {
+            const id = `${op}-chat-${k}`;
+            // op-0's second chat runs out in ten minutes, never ended.
+            await a!.createTicket(waitingTicket(id, clock.now()), i === 0 && k === 2 ? 10 * 60_000 : TTL);
+            await a!.offerTicket(id, { operatorId: op, expiresAt: clock.now() + 30_000 }, clock.now());
+            expect((await b!.acceptOffer(id, op, 'key', clock.now())).ok, id).to.equal(true);
+          }
+        }
+        await a!.endTicket('op-1-chat-1', 'visitor', clock.now(), 60_000);
+        clock.advance(10 * 60_000);
+
+        const run = RedisLink.prototype.run;
+        let calls = 0;
+        RedisLink.prototype.run = function (...args) {
+          calls++;
+          return run.apply(this, args);
+        };
+        let listed;
+        try {
+          listed = await b!.listPresence();
+        } finally {
+          RedisLink.prototype.run = run;
+        }
+        expect(calls, 'scripts run by one listPresence').to.equal(1);
+        expect(listed.map((p) => p.id).sort()).to.deep.equal([...operators].sort());
+        for (const p of listed) expect(p, p.id).to.deep.equal(await a!.getPresence(p.id));
+        expect(listed.find((p) => p.id === 'op-0')?.active).to.deep.equal(['op-0-chat-1']);
+        expect(listed.find((p) => p.id === 'op-1')?.active).to.deep.equal(['op-1-chat-2']);
+        expect(listed.find((p) => p.id === 'op-2')?.active).to.deep.equal(['op-2-chat-1', 'op-2-chat-2']);
+      });
+
+      it('[RS12] puts right in listPresence what a lost release or confirm left behind, once the operator\'s presence is read', async () => {
+        const clock = new ManualClock();
+        const prefix = nextPrefix();
+        const [a] = await nodes(1, clock, prefix);
+        const link = new RedisLink(mode.name === 'single Redis' ? { url: single.url } : { clusterNodes: cluster.rootNodes });
+        await link.connect();
+        try {
+          const keys = new RedisKeys(prefix);
+          await a!.upsertPresence(profile('anna', 2), 'available', clock.now(), TTL);
+          for (const id of ['ended', 'kept']) {
+            await a!.createTicket(waitingTicket(id, clock.now()), TTL);
+            await a!.offerTicket(id, { operatorId: 'anna', expiresAt: clock.now() + 30_000 }, clock.now());
+          }
+          expect((await a!.acceptOffer('ended', 'anna', 'key', clock.now())).ok).to.equal(true);
+          const t = String(clock.now());
+          // The chat ends, but the step that frees anna's place is lost …
+          await link.run(lua.ticketEnd, keys.ticketKeys('ended'), [t, t, 'visitor', '60000', String(clock.now() + 60_000), '']);
+          // … and kept is accepted, but the accept's last step (the confirm) is lost.
+          expect(await link.run(lua.heldReserve, keys.presenceKeys('anna'), [t, 'kept', t, '10000'])).to.deep.equal(['ok', 'anna']);
+          expect(await link.run(lua.ticketClaim, [keys.ticket('kept')], [t, t, 'anna', 'key', '', 'anna'])).to.not.equal(null);
+          expect((await a!.listPresence())[0]?.active, 'until read').to.deep.equal(['ended']);
+
+          expect((await a!.getPresence('anna'))?.active).to.deep.equal(['kept']);
+          expect((await a!.listPresence())[0]?.active, 'once read').to.deep.equal(['kept']);
+          const [held, chats] = (await link.run(lua.heldRead, keys.presenceKeys('anna'), [])) as [string[], string[]];
+          expect([...held, ...chats], 'anna holds').to.include('kept').and.not.include('ended');
+        } finally {
+          await link.close();
+        }
       });
     });
   }

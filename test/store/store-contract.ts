@@ -874,6 +874,21 @@ export function storeContract(name: string, make: (clock: ManualClock) => Promis
         expect(listed.find((p) => p.id === 'anna')?.status).to.equal('away');
       });
 
+      it('[ST109] lists each operator as getPresence reads them: their live chats in the order taken, none ended or only offered', async () => {
+        await accepted('t1', 'anna', 3);
+        clock.advance(1_000);
+        await accepted('t2', 'anna', 3);
+        clock.advance(1_000);
+        await accepted('t3', 'anna', 3);
+        await store.endTicket('t2', 'visitor', clock.now(), GRACE);
+        await offered('t4', 'ben', 2);
+        const listed = await store.listPresence();
+        expect(listed.map((p) => p.id).sort()).to.deep.equal(['anna', 'ben']);
+        for (const p of listed) expect(p, p.id).to.deep.equal(await store.getPresence(p.id));
+        expect(listed.find((p) => p.id === 'anna')?.active).to.deep.equal(['t1', 't3']);
+        expect(listed.find((p) => p.id === 'ben')?.active).to.deep.equal([]);
+      });
+
       it('[ST58] returns nothing for an operator who is not present', async () => {
         expect(await store.getPresence('nope')).to.equal(undefined);
       });
