@@ -50,12 +50,6 @@ redis.call('PEXPIRE', KEYS[1], ARGV[1])
 return 1
 `);
 
-/** ARGV: clockNow. The ticket hash, or nil when gone. */
-export const ticketGet = script('ticketGet', `
-if not live(KEYS[1], tonumber(ARGV[1])) then return false end
-return redis.call('HGETALL', KEYS[1])
-`);
-
 /** {exp, state, operatorId} (each nil when absent): enough to judge a held slot. */
 export const ticketPeek = script('ticketPeek', `
 return redis.call('HMGET', KEYS[1], 'exp', 'state', 'operatorId')

@@ -488,7 +488,7 @@ export class RedisStore implements Store {
   }
 
   private async readTicket(id: TicketId): Promise<StoredTicket | undefined> {
-    const flat = (await this.run(lua.ticketGet, [this.keys.ticket(id)], [this.nowArg()])) as Flat | null;
+    const flat = (await this.run(lua.hashGetLive, [this.keys.ticket(id)], [this.nowArg()])) as Flat | null;
     return flat ? decodeTicket(flat) : undefined;
   }
 

@@ -5,8 +5,8 @@ import { newTicket } from '../../server/routing/new-ticket.js';
 import { MemoryStore } from '../../server/store/memory-store.js';
 import { FULL_SWEEP_EVERY_MS, SWEEP_EVERY_MS, SWEEP_LEASE_MS } from '../../server/relay/sweeper.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
-import { operatorSocket, SocketClient, visitorSocket } from '../support/socket-client.js';
-import { TestOperator, TestVisitor } from '../support/chat-parties.js';
+import { SocketClient } from '../support/socket-client.js';
+import { connectedChat } from '../support/chat-parties.js';
 import { PROTOCOL_VERSION } from '../../protocol/version.js';
 
 const nl = { lines: ['1712'], languages: ['nl'], topics: ['violence'] };
@@ -65,11 +65,7 @@ describe('Many nodes sharing one store and bus', () => {
 
   it('relays a chat between a visitor on one node and an operator on another, both ways', async () => {
     const { a, b } = await pair();
-    const anna = new TestOperator(await operatorSocket(b, 'anna'));
-    await anna.available();
-    const visitor = await TestVisitor.request(await visitorSocket(a), request.line, request.language, request.topic);
-    const chat = await anna.acceptNextOffer();
-    await visitor.connected();
+    const { operator: anna, visitor, chat } = await connectedChat(b, 'anna', request, a);
     await visitor.say('hallo');
     expect(await anna.hear(chat)).to.equal('hallo');
     await anna.say(chat, 'dag');
@@ -78,11 +74,7 @@ describe('Many nodes sharing one store and bus', () => {
 
   it('lets a visitor resume on another node with everything they missed, once and in order', async () => {
     const { a, b } = await pair();
-    const anna = new TestOperator(await operatorSocket(b, 'anna'));
-    await anna.available();
-    const visitor = await TestVisitor.request(await visitorSocket(a), request.line, request.language, request.topic);
-    const chat = await anna.acceptNextOffer();
-    await visitor.connected();
+    const { operator: anna, visitor, chat } = await connectedChat(b, 'anna', request, a);
     await anna.say(chat, 'one');
     expect(await visitor.hear()).to.equal('one');
 
@@ -108,11 +100,7 @@ describe('Many nodes sharing one store and bus', () => {
 
   it('does not let the grace timer of the old node end a chat the visitor resumed on another', async () => {
     const { a, b } = await pair();
-    const anna = new TestOperator(await operatorSocket(b, 'anna'));
-    await anna.available();
-    const visitor = await TestVisitor.request(await visitorSocket(a), request.line, request.language, request.topic);
-    const chat = await anna.acceptNextOffer();
-    await visitor.connected();
+    const { operator: anna, visitor, chat } = await connectedChat(b, 'anna', request, a);
     visitor.socket.socket.terminate();
     await visitor.socket.closed;
     await settle();
@@ -148,11 +136,7 @@ describe('Many nodes sharing one store and bus', () => {
 
   it('ends the chats of an operator whose node died, once the grace has passed, and tells the visitor', async () => {
     const { a, b } = await pair();
-    const anna = new TestOperator(await operatorSocket(a, 'anna'));
-    await anna.available();
-    const visitor = await TestVisitor.request(await visitorSocket(b), request.line, request.language, request.topic);
-    const chat = await anna.acceptNextOffer();
-    await visitor.connected();
+    const { operator: anna, visitor, chat } = await connectedChat(a, 'anna', request, b);
     // Node A dies: its consoles stop without a word, and it stops saying it is alive.
     await store.forgetNode('node-a');
     const presence = await store.getPresence('anna');
@@ -173,11 +157,7 @@ describe('Many nodes sharing one store and bus', () => {
 
   it('drains a node on close: clients are told to reconnect (1012) and the visitor resumes elsewhere', async () => {
     const { a, b } = await pair();
-    const anna = new TestOperator(await operatorSocket(b, 'anna'));
-    await anna.available();
-    const visitor = await TestVisitor.request(await visitorSocket(a), request.line, request.language, request.topic);
-    const chat = await anna.acceptNextOffer();
-    await visitor.connected();
+    const { operator: anna, visitor, chat } = await connectedChat(b, 'anna', request, a);
     await visitor.say('before the restart');
     expect(await anna.hear(chat)).to.equal('before the restart');
 

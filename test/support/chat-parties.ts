@@ -80,15 +80,19 @@ export class TestOperator {
   }
 }
 
-/** The usual opening: an available operator, a visitor's request, accepted, keys agreed. */
+/**
+ * The usual opening: an available operator, a visitor's request, accepted, keys agreed. The
+ * visitor may come through another node (`visitorServer`) than the operator.
+ */
 export async function connectedChat(
   server: Reachable,
   operatorId: string,
   request: { line: string; language: string; topic: string },
+  visitorServer: Reachable = server,
 ): Promise<{ operator: TestOperator; visitor: TestVisitor; chat: string }> {
   const operator = new TestOperator(await operatorSocket(server, operatorId));
   await operator.available();
-  const visitor = await TestVisitor.request(await visitorSocket(server), request.line, request.language, request.topic);
+  const visitor = await TestVisitor.request(await visitorSocket(visitorServer), request.line, request.language, request.topic);
   const chat = await operator.acceptNextOffer();
   await visitor.connected();
   return { operator, visitor, chat };
