@@ -238,7 +238,7 @@ export function createApp(deps: AppDeps): QuietlineApp {
     connections.broadcast({ type: 'service', state: available ? 'ok' : 'degraded' });
     if (available) {
       void connections.resync();
-      void sweeper.sweep(true);
+      sweeper.storeReturned();
       void dispatcher.schedule();
     }
   });

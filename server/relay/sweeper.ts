@@ -34,6 +34,8 @@ export class Sweeper {
   private running: Promise<void> | null = null;
   private stopped = false;
   private lastFullSweep = -Infinity;
+  /** Before this instant no node is judged dead: heartbeats may not have been written yet. */
+  private judgeDeathFrom = Infinity;
 
   constructor(
     private readonly ctx: RelayContext,
@@ -44,13 +46,30 @@ export class Sweeper {
 
   start(): void {
     this.stopped = false;
-    void this.sweep();
+    this.judgeDeathFrom = this.ctx.clock.now() + NODE_TTL_MS;
     const tick = () => {
       if (this.stopped) return;
+      // Its own call, not part of a round: a long sweep must not stop this node's heartbeat.
+      this.ctx.store.heartbeatNode(this.ctx.nodeId, this.ctx.clock.now(), NODE_TTL_MS).catch(() => undefined);
       void this.sweep();
-      this.timer = this.ctx.clock.after(SWEEP_EVERY_MS, tick);
     };
-    this.timer = this.ctx.clock.after(SWEEP_EVERY_MS, tick);
+    tick();
+    const every = () => {
+      this.timer = this.ctx.clock.after(SWEEP_EVERY_MS, () => {
+        tick();
+        if (!this.stopped) every();
+      });
+    };
+    every();
+  }
+
+  /**
+   * The store was away and is back. Nobody could write a heartbeat meanwhile, so nobody is
+   * judged dead until every live node has had the time to write one again.
+   */
+  storeReturned(): void {
+    this.judgeDeathFrom = this.ctx.clock.now() + NODE_TTL_MS;
+    void this.sweep(true);
   }
 
   stop(): void {
@@ -69,19 +88,20 @@ export class Sweeper {
 
   private async round(): Promise<void> {
     const { store, clock, config, nodeId } = this.ctx;
-    await store.heartbeatNode(nodeId, clock.now(), NODE_TTL_MS);
     await this.visitors.retryWhenBack();
     await this.desk.retryPendingDetaches();
     const now = clock.now();
     if (now - this.lastFullSweep < FULL_SWEEP_EVERY_MS || !(await store.claimLease(SWEEP_LEASE, nodeId, now, SWEEP_LEASE_MS))) return;
     this.lastFullSweep = now;
+    const judging = now >= this.judgeDeathFrom;
     const live = await store.liveNodes(now);
     live.add(nodeId); // whatever the clock says, this node is not dead
+    const dead = (node: string) => judging && !live.has(node);
     const grace = config.reconnectGraceMs;
 
     for (const t of await store.listTickets()) {
       if (t.state === 'ended') continue;
-      if (t.visitorNode !== null && !live.has(t.visitorNode)) {
+      if (t.visitorNode !== null && dead(t.visitorNode)) {
         await store.detachVisitor(t.id, t.visitorEpoch, now);
       } else if (t.visitorNode === null && t.detachedAt !== null && now - t.detachedAt >= grace) {
         await this.visitors.endAfterGrace(t.id, t.visitorEpoch);
@@ -93,7 +113,7 @@ export class Sweeper {
 
     for (const p of await store.listPresence()) {
       let presence = p;
-      for (const node of p.nodes.filter((n) => !live.has(n))) {
+      for (const node of p.nodes.filter(dead)) {
         presence = (await store.detachConsole(p.id, node, now)) ?? presence;
         if (presence.nodes.length === 0) await this.desk.wentAway(p.id);
       }

@@ -24,12 +24,13 @@ describe('Many nodes sharing one store and bus', () => {
   let hub: LocalBusHub;
   let nodes: TestServer[];
 
-  async function node(nodeId: string): Promise<TestServer> {
+  async function node(nodeId: string, faults?: 'outage'): Promise<TestServer> {
     const server = await startTestServer({
       clock,
       operators: [{ id: 'anna', ...nl }],
       shared: { store, bus: hub.connect() },
       nodeId,
+      ...(faults ? { faults } : {}),
     });
     nodes.push(server);
     return server;
@@ -153,6 +154,23 @@ describe('Many nodes sharing one store and bus', () => {
     await elapse(b.config.reconnectGraceMs + FULL_SWEEP_EVERY_MS);
     expect(await visitor.socket.next('ended')).to.deep.equal({ type: 'ended', by: 'system' });
     expect((await store.getTicket(chat))?.state).to.equal('ended');
+  });
+
+  it('judges no node dead right after the store comes back, before live nodes could write a heartbeat again', async () => {
+    const a = await node('node-a', 'outage');
+    const b = await node('node-b');
+    await settle();
+    const { visitor, chat } = await connectedChat(b, 'anna', request, b);
+    await visitor.say('hallo');
+    // Redis was away for a while: node B's heartbeat ran out meanwhile.
+    await store.forgetNode('node-b');
+    a.outage!.start();
+    a.outage!.end();
+    await settle();
+    expect(await store.getTicket(chat)).to.include({ state: 'active', visitorNode: 'node-b' });
+    // B writes its heartbeat again within one round; nothing is detached later either.
+    await elapse(FULL_SWEEP_EVERY_MS + SWEEP_EVERY_MS);
+    expect(await store.getTicket(chat)).to.include({ state: 'active', visitorNode: 'node-b' });
   });
 
   it('drains a node on close: clients are told to reconnect (1012) and the visitor resumes elsewhere', async () => {
