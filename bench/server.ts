@@ -38,7 +38,7 @@ export interface QuietlineChildConfig {
  * Visitors are spread over 250 loopback addresses, but every operator signs in from
  * 127.0.0.1, and each socket sends far more than a person's 30 messages per 10 s.
  */
-export const UNLIMITED: RelayLimits = {
+export const UNLIMITED: Omit<RelayLimits, 'leaveBeaconsWhenBack'> = {
   upgradesPerMinute: 1_000_000_000,
   newChatsPer10Min: 1_000_000_000,
   openChatsPerAddress: 1_000_000_000,

@@ -243,6 +243,11 @@ export function createApp(deps: AppDeps): QuietlineApp {
     }
   });
 
+  // The bus's own connection can drop and come back without the store noticing.
+  bus.onReconnect(() => {
+    if (!closing) void connections.resync();
+  });
+
   dispatcher.start();
   sessionWatch.start();
   sweeper.start();

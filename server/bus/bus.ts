@@ -16,6 +16,11 @@ export interface Bus {
   /** Deliver the channel's messages to `handler`; one handler per channel per node. */
   subscribe(channel: string, handler: BusHandler): Promise<void>;
   unsubscribe(channel: string): Promise<void>;
+  /**
+   * Be told when the bus's connection came back after a drop: what was published meanwhile
+   * was lost on the bus, and the sockets must be caught up from the store.
+   */
+  onReconnect(listener: () => void): void;
   close(): Promise<void>;
 }
 

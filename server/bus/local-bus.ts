@@ -29,6 +29,8 @@ export class LocalBusHub {
         set?.delete(handler);
         if (set?.size === 0) this.subscribers.delete(channel);
       },
+      // In process: never drops, never reconnects.
+      onReconnect: () => undefined,
       close: async () => {
         for (const [channel, handler] of mine) this.subscribers.get(channel)?.delete(handler);
         mine.clear();

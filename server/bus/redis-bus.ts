@@ -38,6 +38,7 @@ interface Cluster {
  */
 export class RedisBus implements Bus {
   private readonly handlers = new Map<string, BusHandler>();
+  private readonly reconnectListeners: (() => void)[] = [];
 
   private constructor(
     private readonly mode: { kind: 'single'; publisher: Client; subscriber: Client } | { kind: 'cluster'; cluster: Cluster },
@@ -54,7 +55,10 @@ export class RedisBus implements Bus {
       });
       cluster.on('error', onError);
       await cluster.connect();
-      return new RedisBus({ kind: 'cluster', cluster });
+      const bus = new RedisBus({ kind: 'cluster', cluster });
+      // A shard's connection coming back (node-redis subscribes again on it).
+      cluster.on('node-ready', () => bus.reconnected());
+      return bus;
     }
     const publisher = createClient({ url: options.url, disableOfflineQueue: true, socket: { reconnectStrategy }, commandOptions: NO_COMMAND_TIMEOUT });
     publisher.on('error', onError);
@@ -63,7 +67,10 @@ export class RedisBus implements Bus {
     const subscriber = createClient({ url: options.url, disableOfflineQueue: true, socket: { reconnectStrategy }, commandOptions: NO_COMMAND_TIMEOUT });
     subscriber.on('error', onError);
     await Promise.all([publisher.connect(), subscriber.connect()]);
-    return new RedisBus({ kind: 'single', publisher, subscriber });
+    const bus = new RedisBus({ kind: 'single', publisher, subscriber });
+    // Every 'ready' after the first is a reconnect, subscriptions made again by node-redis.
+    subscriber.on('ready', () => bus.reconnected());
+    return bus;
   }
 
   async publish(channel: string, message: object): Promise<void> {
@@ -87,6 +94,14 @@ export class RedisBus implements Bus {
     // One channel per call: node-redis 6 crashes on a multi-slot sUnsubscribe in a Cluster.
     if (this.mode.kind === 'cluster') await this.mode.cluster.sUnsubscribe(channel);
     else await this.mode.subscriber.unsubscribe(channel);
+  }
+
+  onReconnect(listener: () => void): void {
+    this.reconnectListeners.push(listener);
+  }
+
+  private reconnected(): void {
+    for (const listener of this.reconnectListeners) listener();
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,7 @@ import { channels, type Bus } from '../bus/bus.js';
 import { errorFields, type Logger } from '../logging.js';
 import type { SealedMessage, Sender, Store } from '../store/store.js';
 import type { OperatorPeer, ReplacedSignal, VisitorPeer } from './outbox.js';
+import { connectedMessage } from './chat-messages.js';
 
 type ServiceMessage = z.infer<typeof serviceSchema>;
 
@@ -43,6 +44,8 @@ class SerialQueue {
 
 interface VisitorLink {
   peer: VisitorPeer;
+  /** Whether this socket was sent the operator's key (`connected`): messages need it first. */
+  connected: boolean;
   /** The store's attach epoch for this socket: a newer attach anywhere replaces it. */
   epoch: number;
   /** The last operator message (seq) this socket was sent. */
@@ -83,11 +86,24 @@ export class LocalConnections {
    * this node to the visitor's channel first, so nothing published from now on is missed.
    * Returns the socket on this node it replaces, if any.
    */
-  async attachVisitor(id: TicketId, peer: VisitorPeer, epoch: number, cursor: number): Promise<VisitorPeer | undefined> {
+  async attachVisitor(id: TicketId, peer: VisitorPeer, epoch: number, cursor: number, opening?: Promise<void>): Promise<VisitorPeer | undefined> {
     const previous = this.visitors.get(id);
     if (!previous) await this.bus.subscribe(channels.visitor(this.prefix, id), (raw) => this.fromBusToVisitor(id, raw));
-    this.visitors.set(id, { peer, epoch, cursor, queue: previous?.queue ?? new SerialQueue() });
+    const link: VisitorLink = { peer, epoch, cursor, connected: false, queue: new SerialQueue() };
+    this.visitors.set(id, link);
+    // A resume sends `resumed` and `connected` itself first: nothing may overtake them.
+    if (opening) void link.queue.run(() => opening);
     return previous && previous.peer !== peer ? previous.peer : undefined;
+  }
+
+  /** The socket was sent the operator's key by its owner (a resume). */
+  markConnected(id: TicketId, peer: VisitorPeer): void {
+    const link = this.visitors.get(id);
+    if (link?.peer === peer) link.connected = true;
+  }
+
+  hasVisitor(id: TicketId): boolean {
+    return this.visitors.has(id);
   }
 
   /** False when `peer` is no longer this visitor's socket here (replaced, or never was). */
@@ -204,6 +220,7 @@ export class LocalConnections {
       return;
     }
     void link.queue.run(() => {
+      if (message.type === 'connected') link.connected = true;
       if (message.type !== 'msg') return link.peer.send(message);
       return this.deliver(message, link.cursor, () => this.fillVisitor(id, link), (m) => {
         link.peer.send({ type: 'msg', ...m });
@@ -239,7 +256,9 @@ export class LocalConnections {
   }
 
   private async fillVisitor(id: TicketId, link: VisitorLink): Promise<void> {
-    for (const m of await this.missed(id, 'operator', link.cursor)) {
+    const missed = await this.missed(id, 'operator', link.cursor);
+    if (missed.length > 0 && !link.connected && !(await this.sendKey(id, link))) return;
+    for (const m of missed) {
       if (m.seq !== link.cursor + 1) break;
       link.peer.send({ type: 'msg', ...m });
       link.cursor = m.seq;
@@ -252,6 +271,24 @@ export class LocalConnections {
       link.peer.send({ type: 'msg', chat, ...m });
       link.cursors.set(chat, m.seq);
     }
+  }
+
+  /**
+   * The operator's key, if the socket never got it: the `connected` published at the accept
+   * may have been lost with a node or a Redis failover, and the messages are unreadable
+   * without it. False when it cannot be had now (try again at the next catch-up).
+   */
+  private async sendKey(id: TicketId, link: VisitorLink): Promise<boolean> {
+    let ticket;
+    try {
+      ticket = await this.store.getTicket(id);
+    } catch {
+      return false;
+    }
+    if (ticket?.state !== 'active' || !ticket.operatorKey) return false;
+    link.peer.send(connectedMessage(ticket));
+    link.connected = true;
+    return true;
   }
 
   private async missed(id: TicketId, from: Sender, after: number): Promise<SealedMessage[]> {

@@ -217,7 +217,9 @@ export class OperatorDesk {
   async retryPendingDetaches(): Promise<void> {
     for (const id of [...this.pendingDetaches]) {
       this.pendingDetaches.delete(id);
-      if (!this.connections.hasOperator(id)) await this.disconnected(id);
+      if (this.connections.hasOperator(id)) continue;
+      // Still away? Keep it for the next round rather than lose the operator's detach.
+      await this.disconnected(id).catch(() => this.pendingDetaches.add(id));
     }
   }
 

@@ -21,6 +21,11 @@ export interface RelayLimits {
   openChatsPerAddress: number;
   /** Messages per connection per LIMITS.messageWindowSeconds. */
   messagesPerWindow: number;
+  /**
+   * Leave beacons kept while the store is away, to be done when it is back (about 100 bytes
+   * each): they are unauthenticated until then, so they are bounded.
+   */
+  leaveBeaconsWhenBack: number;
 }
 
 /**
@@ -32,6 +37,7 @@ export const DEFAULT_LIMITS: RelayLimits = {
   newChatsPer10Min: 30,
   openChatsPerAddress: 10,
   messagesPerWindow: LIMITS.messagesPerWindow,
+  leaveBeaconsWhenBack: 10_000,
 };
 
 /** What the relay's parts share: built once per app by createApp. */

@@ -89,6 +89,7 @@ export class Sweeper {
   private async round(): Promise<void> {
     const { store, clock, config, nodeId } = this.ctx;
     await this.visitors.retryWhenBack();
+    this.visitors.forgetOldSenders();
     await this.desk.retryPendingDetaches();
     const now = clock.now();
     if (now - this.lastFullSweep < FULL_SWEEP_EVERY_MS || !(await store.claimLease(SWEEP_LEASE, nodeId, now, SWEEP_LEASE_MS))) return;

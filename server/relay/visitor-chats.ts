@@ -18,9 +18,6 @@ import { errorFields } from '../logging.js';
 
 type RequestMessage = Extract<VisitorToServer, { type: 'request' }>;
 
-/** At most this many store calls wait for the store to come back (about 1 MB of tokens). */
-const MAX_WHEN_BACK = 10_000;
-
 /** How long an operator has to wrap up a chat the visitor (or the system) ended. */
 export const WRAP_UP_WINDOW_MS = 30 * 60_000;
 
@@ -51,7 +48,7 @@ export class VisitorChats {
   private readonly newChats: RateLimiterMemory;
   /** Open chats per sender (HMAC'd address), and the reverse, to forget them when they end. */
   private readonly openBySender = new Map<string, Set<TicketId>>();
-  private readonly senderOf = new Map<TicketId, string>();
+  private readonly senderOf = new Map<TicketId, { sender: string; at: number }>();
   /** Running chats whose visitor is on this node, and their operator: see message(). */
   private readonly running = new Map<TicketId, string>();
 
@@ -119,7 +116,7 @@ export class VisitorChats {
     }
     bind(id);
     this.openBySender.set(addressKey, (this.openBySender.get(addressKey) ?? new Set()).add(id));
-    this.senderOf.set(id, addressKey);
+    this.senderOf.set(id, { sender: addressKey, at: this.ctx.clock.now() });
     // From here the visitor must get their token whatever the store does: without it the
     // chat could not be resumed. A place we cannot read now is told by the next run.
     const { position, estimate } = await this.dispatcher.standing(ticket).catch(() => ({ position: 1, estimate: null }));
@@ -158,22 +155,39 @@ export class VisitorChats {
     this.graceTimers.get(id)?.cancel();
     this.graceTimers.delete(id);
     this.whenBack.delete(`ticket:${id}`);
-    const replaced = await this.connections.attachVisitor(id, peer, epoch, received);
+    let opened!: () => void;
+    const opening = new Promise<void>((resolve) => (opened = resolve));
+    let replaced: VisitorPeer | undefined;
+    try {
+      replaced = await this.connections.attachVisitor(id, peer, epoch, received, opening);
+    } catch (error) {
+      // This node could not listen for the chat (the bus is away): it must not stay attached
+      // here with no socket, or its grace would never run.
+      const now = this.ctx.clock.now();
+      await this.orWhenBack(`ticket:${id}`, async () => {
+        if (await this.ctx.store.detachVisitor(id, epoch, now)) this.startGrace(id, epoch);
+      });
+      throw error;
+    }
     bind(id);
     replaced?.close(CLOSE_CODES.replaced, 'replaced');
     this.ctx.outbox.toVisitor(id, { type: 'replaced', epoch });
-    // Read again now that this node listens: whatever happened before is in the record.
-    const ticket = (await this.ctx.store.getTicket(id)) ?? found;
-    await this.connections.toLocalVisitor(id, { type: 'resumed', chat: id });
+    let ticket = found;
+    try {
+      // Read again now that this node listens: whatever happened before is in the record.
+      ticket = (await this.ctx.store.getTicket(id)) ?? found;
+      peer.send({ type: 'resumed', chat: id });
+      if (ticket.state === 'ended') peer.send({ type: 'ended', by: ticket.endedBy ?? 'system' });
+      else if (ticket.state === 'active' && ticket.operatorKey) {
+        peer.send(connectedMessage(ticket));
+        this.connections.markConnected(id, peer);
+      }
+    } finally {
+      opened(); // what the bus brought meanwhile follows, in order
+    }
     this.ctx.logger.info({ event: 'visitor.resumed', ticket: id, status: ticket.state }, 'visitor resumed');
-    if (ticket.state === 'ended') {
-      await this.connections.toLocalVisitor(id, { type: 'ended', by: ticket.endedBy ?? 'system' });
-      return;
-    }
-    if (ticket.state === 'active' && ticket.operatorKey) {
-      await this.connections.toLocalVisitor(id, connectedMessage(ticket));
-      await this.connections.catchUpVisitor(id);
-    }
+    if (ticket.state === 'ended') return;
+    if (ticket.state === 'active') await this.connections.catchUpVisitor(id);
     if (ticket.state === 'waiting') this.dispatcher.watch(ticket);
     await this.dispatcher.schedule();
   }
@@ -269,9 +283,18 @@ export class VisitorChats {
       return true;
     } catch (error) {
       if (!(error instanceof StoreUnavailableError)) throw error;
-      if (this.whenBack.size < MAX_WHEN_BACK || this.whenBack.has(key)) this.whenBack.set(key, task);
+      // Beacons are bounded (limits.leaveBeaconsWhenBack); what a socket of this node left to
+      // do (`ticket:` tasks, one per chat at most) is never dropped.
+      const room = this.beaconsWaiting() < this.ctx.limits.leaveBeaconsWhenBack;
+      if (!key.startsWith('token:') || room || this.whenBack.has(key)) this.whenBack.set(key, task);
       return false;
     }
+  }
+
+  private beaconsWaiting(): number {
+    let n = 0;
+    for (const key of this.whenBack.keys()) if (key.startsWith('token:')) n++;
+    return n;
   }
 
   /** The sweeper's call each round: what the store missed, tried again. */
@@ -286,7 +309,14 @@ export class VisitorChats {
    */
   async disconnected(peer: VisitorPeer, id: TicketId): Promise<void> {
     const epoch = this.connections.epochOf(id, peer);
-    if (epoch === undefined || !this.connections.detachVisitor(id, peer)) return;
+    if (epoch === undefined || !this.connections.detachVisitor(id, peer)) {
+      // Replaced (here or from another node): forget the chat here unless a newer socket holds it.
+      if (!this.connections.hasVisitor(id)) {
+        this.running.delete(id);
+        this.dispatcher.forget(id);
+      }
+      return;
+    }
     this.dispatcher.forget(id);
     this.running.delete(id);
     const now = this.ctx.clock.now();
@@ -354,13 +384,23 @@ export class VisitorChats {
   }
 
   private forgetSender(id: TicketId): void {
-    const sender = this.senderOf.get(id);
-    if (sender === undefined) return;
+    const entry = this.senderOf.get(id);
+    if (entry === undefined) return;
     this.senderOf.delete(id);
-    const open = this.openBySender.get(sender);
+    const open = this.openBySender.get(entry.sender);
     open?.delete(id);
-    if (open?.size === 0) this.openBySender.delete(sender);
+    if (open?.size === 0) this.openBySender.delete(entry.sender);
   }
+
+  /**
+   * Chats that ended on another node (or expired) are never ended here: forget them once no
+   * chat could still be open, so these maps do not grow with every chat. The sweeper calls it.
+   */
+  forgetOldSenders(): void {
+    const before = this.ctx.clock.now() - this.ctx.config.chatMaxMs;
+    for (const [id, { at }] of this.senderOf) if (at <= before) this.forgetSender(id);
+  }
+
 
   /** A draining node: no more grace timers here; visitors are only marked away. */
   drain(): void {

@@ -87,6 +87,25 @@ describe('A store that goes away and comes back', () => {
     expect(await server.store.getTicket(chat)).to.equal(undefined);
   });
 
+  it('never lets a flood of beacons during an outage crowd out a real quick exit', async () => {
+    await server.close();
+    server = await startTestServer({ operators: [{ id: 'anna', ...nl }], faults: 'outage', limits: { leaveBeaconsWhenBack: 2 } });
+    const { operator, visitor, chat } = await connectedChat(server, 'anna', request);
+    server.outage!.start();
+    for (let i = 0; i < 3; i++) {
+      await fetch(`${server.url}/api/chat/leave`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', origin: server.url },
+        body: JSON.stringify({ token: `junk-token-${i}-${'x'.repeat(40)}`, quick: true }),
+      });
+    }
+    visitor.socket.send({ type: 'end', quick: true });
+    await visitor.socket.closed;
+    server.outage!.end();
+    expect(await operator.socket.next('ended')).to.include({ chat, by: 'visitor' });
+    expect(await server.store.getTicket(chat)).to.equal(undefined);
+  });
+
   it('answers /readyz with 503 while the store is away, and 200 again after', async () => {
     expect((await fetch(`${server.url}/readyz`)).status).to.equal(200);
     server.outage!.start();
