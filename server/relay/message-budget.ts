@@ -1,18 +1,29 @@
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { LIMITS } from '../../protocol/limits.js';
+
+interface Window {
+  startedAt: number;
+  other: number;
+  typing: number;
+}
 
 /**
  * Per-connection message budget. Over budget a message is refused with ERR_RATE_LIMITED
  * (and its seq, so the sender can retry it: refused, never silently dropped); a sender that
  * keeps flooding far past the budget is disconnected.
+ *
+ * A plain fixed-window counter per connection, not rate-limiter-flexible as for the
+ * address limits: nothing here is shared, and its memory store kept a timer per key, which
+ * cost every idle visitor's socket a few hundred bytes (npm run bench, RSS per visitor).
  */
 export class MessageBudget {
-  private readonly limiter: RateLimiterMemory;
+  private readonly windows = new Map<string, Window>();
   private nextId = 0;
 
-  constructor(private readonly perWindow: number = LIMITS.messagesPerWindow) {
-    this.limiter = new RateLimiterMemory({ points: perWindow, duration: LIMITS.messageWindowSeconds });
-  }
+  constructor(
+    private readonly perWindow: number = LIMITS.messagesPerWindow,
+    private readonly windowMs: number = LIMITS.messageWindowSeconds * 1000,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   connectionKey(): string {
     return `c${this.nextId++}`;
@@ -24,17 +35,18 @@ export class MessageBudget {
    * the messages themselves.
    */
   async spend(key: string, kind: 'typing' | 'other' = 'other'): Promise<'ok' | 'refuse' | 'disconnect'> {
-    try {
-      await this.limiter.consume(`${key}:${kind}`);
-      return 'ok';
-    } catch (rejection) {
-      const consumed = (rejection as { consumedPoints?: number }).consumedPoints ?? 0;
-      return consumed > this.perWindow * 3 ? 'disconnect' : 'refuse';
+    const now = this.now();
+    let window = this.windows.get(key);
+    if (!window || now - window.startedAt >= this.windowMs) {
+      window = { startedAt: now, other: 0, typing: 0 };
+      this.windows.set(key, window);
     }
+    const spent = ++window[kind];
+    if (spent <= this.perWindow) return 'ok';
+    return spent > this.perWindow * 3 ? 'disconnect' : 'refuse';
   }
 
   forget(key: string): void {
-    void this.limiter.delete(`${key}:typing`);
-    void this.limiter.delete(`${key}:other`);
+    this.windows.delete(key);
   }
 }
