@@ -1,9 +1,11 @@
 import { expect } from 'chai';
 import { ChatCipher } from '../../e2e/chat-cipher.js';
+import { E2EError } from '../../e2e/errors.js';
+import { PROTOCOL_VERSION } from '../../protocol/version.js';
 import { proveChatKey, type OperatorIdentityFile } from '../../identity/certificates.js';
 import { makeDeployment, startNode, type Deployment, type NodeProcess } from '../support/node-processes.js';
 import { startRedis, type RedisProcess } from '../support/redis-servers.js';
-import { operatorSocket, visitorSocket, type Reachable, type SocketClient } from '../support/socket-client.js';
+import { signIn, SocketClient, visitorSocket, type Reachable } from '../support/socket-client.js';
 
 const nl = { lines: ['1712'], languages: ['nl'], topics: ['violence'] };
 
@@ -98,21 +100,41 @@ class Operator {
 
   constructor(private readonly identity: OperatorIdentityFile) {}
 
+  private cookie = '';
+
   async connect(node: Reachable): Promise<void> {
-    this.socket = await operatorSocket(node, this.identity.operator);
+    this.cookie = await signIn(node, this.identity.operator);
+    await this.open(node);
+    this.socket.send({ type: 'status', status: 'available' });
+    await this.socket.next('status');
+  }
+
+  /**
+   * Back through any node with the session cookie, as the console does. The server sends a
+   * held chat again from its start; the console drops what it already has (a replay), as
+   * here — anything else it could not open would be an error.
+   */
+  async open(node: Reachable): Promise<void> {
+    this.socket = await SocketClient.open(`${node.wsUrl}/ws/operator?v=${PROTOCOL_VERSION}`, { Origin: node.url, Cookie: this.cookie });
     this.socket.socket.on('message', (raw) => {
       const m = JSON.parse(String(raw)) as Message;
+      if (m.type === 'ack') this.unacked.delete(m.seq as number);
       if (m.type !== 'msg' || !this.cipher) return;
       try {
         this.heard.push(this.cipher.open(m.seq as number, m.data as string).body);
       } catch (error) {
+        if (error instanceof E2EError && error.reason === 'replay') return;
         this.errors.push(`${m.seq}: ${(error as Error).message}`);
       }
     });
     await this.socket.next('welcome');
-    this.socket.send({ type: 'status', status: 'available' });
-    await this.socket.next('status');
+    if (!this.chat) return;
+    // Like the console's outbox: what was not acked goes again, unchanged.
+    await this.socket.next('assigned');
+    for (const [seq, data] of [...this.unacked].sort((x, y) => x[0] - y[0])) this.socket.send({ type: 'msg', chat: this.chat, seq, data });
   }
+
+  private readonly unacked = new Map<number, string>();
 
   async acceptNextOffer(): Promise<void> {
     const offer = await this.socket.next<{ ticket: string }>('offer');
@@ -126,6 +148,7 @@ class Operator {
 
   say(body: string): void {
     const { seq, data } = this.cipher!.seal({ t: 'text', body });
+    this.unacked.set(seq, data);
     this.socket.send({ type: 'msg', chat: this.chat, seq, data });
   }
 }
@@ -198,6 +221,27 @@ describe('Several Quietline processes on one Redis', function () {
 
     expect(visitor.heard).to.deep.equal(numbered('o', 1, 11));
     expect(anna.heard).to.deep.equal(numbered('v', 1, 9));
+    expect([...visitor.errors, ...anna.errors]).to.deep.equal([]);
+  });
+
+  it("loses nothing when the operator's node is killed mid-chat and their console comes back through another", async () => {
+    const [a, b] = [await node('node-a'), await node('node-b')];
+    const { visitor, anna } = await chatAcross(a, b);
+
+    for (const body of numbered('o', 4, 6)) anna.say(body);
+    for (const body of numbered('v', 4, 6)) visitor.say(body);
+    await b.kill('SIGKILL');
+    await anna.socket.closed;
+    // The visitor goes on writing while the operator is away.
+    for (const body of numbered('v', 7, 8)) visitor.say(body);
+    await until(visitor.socket, () => visitor.pending === 0, 'the acks of what the visitor wrote');
+    await anna.open(a);
+    await until(anna.socket, () => anna.heard.length === 8, 'every visitor message');
+    anna.say('o7');
+    await until(visitor.socket, () => visitor.heard.includes('o7'), 'the next message');
+
+    expect(anna.heard).to.deep.equal(numbered('v', 1, 8));
+    expect(visitor.heard).to.deep.equal(numbered('o', 1, 7));
     expect([...visitor.errors, ...anna.errors]).to.deep.equal([]);
   });
 
