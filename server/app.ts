@@ -275,8 +275,8 @@ export function createApp(deps: AppDeps): QuietlineApp {
         server.closeAllConnections();
       });
       await store.forgetNode(nodeId).catch(() => undefined);
-      // Hand the sweep lease on now if this node holds it (renewed to run out at once).
-      await store.claimLease(SWEEP_LEASE, nodeId, clock.now(), 1).catch(() => undefined);
+      // Hand the sweep lease on now if this node holds it.
+      await store.releaseLease(SWEEP_LEASE, nodeId).catch(() => undefined);
     },
   };
 }

@@ -319,6 +319,10 @@ export class MemoryStore implements Store {
     return true;
   }
 
+  async releaseLease(name: string, holder: string): Promise<void> {
+    if (this.leases.get(name) === holder) this.leases.delete(name);
+  }
+
   async putSession(tokenHash: string, session: OperatorSession, ttlMs: number): Promise<void> {
     this.sessions.set(tokenHash, { ...session }, ttlMs);
   }

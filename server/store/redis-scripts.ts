@@ -426,6 +426,16 @@ redis.call('SET', KEYS[1], ARGV[3] .. '|' .. ARGV[1], 'PX', ARGV[4])
 return 1
 `);
 
+/** KEYS: lease. ARGV: holder. Deletes the lease only if `holder` holds it. */
+export const leaseRelease = script('leaseRelease', `
+local held = redis.call('GET', KEYS[1])
+if not held then return 0 end
+local _, holder = string.match(held, '^([^|]*)|(.*)$')
+if holder ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+return 1
+`);
+
 /** KEYS: string. ARGV: value, ttl. */
 export const stringSet = script('stringSet', `
 return redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])

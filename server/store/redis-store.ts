@@ -412,6 +412,10 @@ export class RedisStore implements Store {
     return (await this.run(lua.leaseClaim, [this.keys.lease(name)], args)) === 1;
   }
 
+  async releaseLease(name: string, holder: string): Promise<void> {
+    await this.run(lua.leaseRelease, [this.keys.lease(name)], [holder]);
+  }
+
   // ---- sessions ----
 
   async putSession(tokenHash: string, session: OperatorSession, ttlMs: number): Promise<void> {

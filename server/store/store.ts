@@ -147,6 +147,8 @@ export interface Store {
    * one node at a time does a cluster-wide chore (the full sweep).
    */
   claimLease(name: string, holder: string, now: number, ttlMs: number): Promise<boolean>;
+  /** Give the lease up now, if `holder` holds it. */
+  releaseLease(name: string, holder: string): Promise<void>;
 
   /** Sessions are stored under a hash of the cookie, never the cookie itself. */
   putSession(tokenHash: string, session: OperatorSession, ttlMs: number): Promise<void>;

@@ -3,10 +3,11 @@ import { LocalBusHub } from '../../server/bus/local-bus.js';
 import { ManualClock } from '../../server/clock.js';
 import { newTicket } from '../../server/routing/new-ticket.js';
 import { MemoryStore } from '../../server/store/memory-store.js';
+import type { Store } from '../../server/store/store.js';
 import { FULL_SWEEP_EVERY_MS, SWEEP_EVERY_MS, SWEEP_LEASE_MS } from '../../server/relay/sweeper.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
-import { SocketClient } from '../support/socket-client.js';
-import { connectedChat } from '../support/chat-parties.js';
+import { operatorSocket, SocketClient, visitorSocket } from '../support/socket-client.js';
+import { connectedChat, TestOperator } from '../support/chat-parties.js';
 import { PROTOCOL_VERSION } from '../../protocol/version.js';
 
 const nl = { lines: ['1712'], languages: ['nl'], topics: ['violence'] };
@@ -24,11 +25,11 @@ describe('Many nodes sharing one store and bus', () => {
   let hub: LocalBusHub;
   let nodes: TestServer[];
 
-  async function node(nodeId: string, faults?: 'outage'): Promise<TestServer> {
+  async function node(nodeId: string, faults?: 'outage', through: Store = store): Promise<TestServer> {
     const server = await startTestServer({
       clock,
-      operators: [{ id: 'anna', ...nl }],
-      shared: { store, bus: hub.connect() },
+      operators: [{ id: 'anna', ...nl, capacity: 1 }],
+      shared: { store: through, bus: hub.connect() },
       nodeId,
       ...(faults ? { faults } : {}),
     });
@@ -71,6 +72,32 @@ describe('Many nodes sharing one store and bus', () => {
     expect(await anna.hear(chat)).to.equal('hallo');
     await anna.say(chat, 'dag');
     expect(await visitor.hear()).to.equal('dag');
+  });
+
+  it('offers one free operator one chat when two nodes route at the same moment', async () => {
+    // Reads that yield, as Redis's do: two routing runs then read the queue before either offers.
+    const yielding = new Proxy(store, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        const call = (...args: unknown[]) => (value as (...a: unknown[]) => unknown).apply(target, args);
+        return property === 'listPresence' || property === 'waitingTickets'
+          ? async (...args: unknown[]) => {
+              await new Promise((resolve) => setImmediate(resolve));
+              return call(...args);
+            }
+          : call;
+      },
+    });
+    const [a, b] = [await node('node-a', undefined, yielding), await node('node-b', undefined, yielding)];
+    const anna = new TestOperator(await operatorSocket(a, 'anna'));
+    await anna.available();
+    const [one, two] = [await visitorSocket(a), await visitorSocket(b)];
+    for (const socket of [one, two]) socket.send({ type: 'request', ...request, key: 'k'.repeat(43) });
+    await Promise.all([one.next('queued'), two.next('queued')]);
+    await anna.socket.next('offer');
+    for (let i = 0; i < 20; i++) await settle();
+    expect(anna.socket.received.filter((m) => m.type === 'offer')).to.have.length(1);
   });
 
   it('lets a visitor resume on another node with everything they missed, once and in order', async () => {
@@ -185,7 +212,6 @@ describe('Many nodes sharing one store and bus', () => {
     expect(await store.getTicket(chat)).to.include({ state: 'active', visitorNode: null });
     expect((await store.liveNodes(clock.now())).has('node-a')).to.equal(false);
     // Node A started first and held the sweep lease; it handed it on as it left.
-    clock.advance(1);
     expect(await store.claimLease('sweep', 'node-c', clock.now(), 60_000)).to.equal(true);
 
     const back = await SocketClient.open(`${b.wsUrl}/ws/visitor?v=${PROTOCOL_VERSION}`, { Origin: b.url });

@@ -724,6 +724,15 @@ export function storeContract(name: string, make: (clock: ManualClock) => Promis
         expect(await store.claimLease('sweep', 'node-b', clock.now(), LEASE)).to.equal(true);
         expect(await store.claimLease('sweep', 'node-a', clock.now(), LEASE)).to.equal(false);
       });
+
+      it('[ST110] gives a lease up at once for its holder only', async () => {
+        expect(await store.claimLease('dispatch', 'node-a', clock.now(), LEASE)).to.equal(true);
+        await store.releaseLease('dispatch', 'node-b');
+        expect(await store.claimLease('dispatch', 'node-b', clock.now(), LEASE), 'not released by another').to.equal(false);
+        await store.releaseLease('dispatch', 'node-a');
+        expect(await store.claimLease('dispatch', 'node-b', clock.now(), LEASE)).to.equal(true);
+        await store.releaseLease('nothing-held', 'node-a');
+      });
     });
 
     describe('availability', () => {
