@@ -548,11 +548,16 @@ local function roster()
     return
   end
   local chats = {}
-  local ids = redis.call('ZRANGE', KEYS[2], 0, -1)
-  if #ids > 0 then
+  local held = redis.call('ZRANGE', KEYS[2], 0, -1, 'WITHSCORES')
+  if #held > 0 then
+    local ids = {}
+    for i = 1, #held, 2 do ids[#ids + 1] = held[i] end
     local exps = redis.call('HMGET', KEYS[3], unpack(ids))
     for i, id in ipairs(ids) do
-      if exps[i] then chats[#chats + 1] = '[' .. cjson.encode(id) .. ',"' .. exps[i] .. '"]' end
+      -- A place reserved by an accept in flight counts too, for at most the reservation
+      -- margin (RESERVATION_MARGIN_MS, 10 s): routing must not offer it to anyone meanwhile.
+      local exp = exps[i] or tostring(tonumber(held[2 * i]) + 10000)
+      chats[#chats + 1] = '[' .. cjson.encode(id) .. ',"' .. exp .. '"]'
     end
   end
   local gone = h[4] and ('"' .. h[4] .. '"') or 'null'
@@ -666,7 +671,7 @@ return presence_reply()
  * ticket id, score (now), safety margin, tidy pairs… Replies {'ok'|'busy'|'full'|'absent',
  * operator name, {held, chats} when full}. 'busy': another accept of this very ticket by this
  * operator is in flight (younger than the margin); an older leftover of a crashed accept is
- * replaced. (A reserved place is no chat yet: the roster changes only when places go.)
+ * replaced. The roster counts the reserved place at once, so routing does not offer it.
  */
 export const heldReserve = script('heldReserve', `${HELD}
 if not live(KEYS[1], tonumber(ARGV[1])) then return {'absent', ''} end
@@ -686,7 +691,19 @@ end
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
+roster()
 return {'ok', name}
+`);
+
+/**
+ * An accept whose claim failed gives its reserved place back (only its own: same score).
+ * ARGV: ticket id, the score it was reserved with.
+ */
+export const heldGiveBack = script('heldGiveBack', `${HELD}
+local score = redis.call('ZSCORE', KEYS[2], ARGV[1])
+if score and tonumber(score) == tonumber(ARGV[2]) then drop(ARGV[1]) end
+if dirty then roster() end
+return 1
 `);
 
 /**

@@ -281,7 +281,7 @@ export class RedisStore implements Store {
       name ?? '',
     ])) as Flat | null;
     if (!claimed) {
-      await this.followUp(lua.zsetRemoveIf, [this.keys.held(operatorId)], [id, String(now)]);
+      await this.followUp(lua.heldGiveBack, this.keys.presenceKeys(operatorId), [id, String(now)]);
       return { ok: false, reason: 'gone' };
     }
     const after = decodeTicket(claimed);
