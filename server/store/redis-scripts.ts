@@ -568,6 +568,10 @@ local function roster()
   extend(KEYS[4], ttl)
   extend(KEYS[5], ttl)
 end
+-- The operator's own keys (presence, held, chats) live as long as the presence.
+local function keep_for(ttl)
+  for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ttl) end
+end
 local function held_reply()
   return {redis.call('ZRANGE', KEYS[2], 0, -1, 'WITHSCORES'), redis.call('HGETALL', KEYS[3])}
 end
@@ -601,9 +605,7 @@ end
 drop_expired(tonumber(ARGV[1]))
 tidy(9)
 redis.call('HSET', KEYS[1], 'profile', ARGV[5], 'name', ARGV[6], 'capacity', ARGV[7], 'status', ARGV[8], 'exp', ARGV[4])
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-redis.call('PEXPIRE', KEYS[2], ARGV[3])
-redis.call('PEXPIRE', KEYS[3], ARGV[3])
+keep_for(ARGV[3])
 roster()
 return presence_reply()
 `);
@@ -613,9 +615,7 @@ export const presenceStatus = script('presenceStatus', `${HELD}
 if not live(KEYS[1], tonumber(ARGV[1])) then return false end
 redis.call('HSET', KEYS[1], 'status', ARGV[2], 'exp', ARGV[4])
 if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'idleSince', ARGV[5]) end
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-redis.call('PEXPIRE', KEYS[2], ARGV[3])
-redis.call('PEXPIRE', KEYS[3], ARGV[3])
+keep_for(ARGV[3])
 roster()
 return presence_reply()
 `);

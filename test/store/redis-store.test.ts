@@ -182,17 +182,30 @@ describe('RedisStore', function () {
         expect(left.some((name) => name.includes('kept')), 'the waiting ticket is still there').to.equal(true);
       });
 
-      it('[RS9] lets a late summary step neither overwrite a newer one nor bring back a ticket that left its queue', async () => {
+      /**
+       * A store on a manual clock, plus a raw link and the key names, to play one step of a
+       * multi-step change by hand (as if the others were lost).
+       */
+      async function withRawLink(
+        test: (env: { clock: ManualClock; a: RedisStore; link: RedisLink; keys: RedisKeys }) => Promise<void>,
+      ): Promise<void> {
         const clock = new ManualClock();
         const prefix = nextPrefix();
         const [a] = await nodes(1, clock, prefix);
         const link = new RedisLink(mode.name === 'single Redis' ? { url: single.url } : { clusterNodes: cluster.rootNodes });
         await link.connect();
         try {
-          const keys = new RedisKeys(prefix);
-          await a!.createTicket(waitingTicket('t1', clock.now()), TTL);
-          await a!.offerTicket('t1', { operatorId: 'anna', expiresAt: clock.now() + 30_000 }, clock.now()); // ver 1
-          const [route] = await a!.waitingTickets(1);
+          await test({ clock, a: a!, link, keys: new RedisKeys(prefix) });
+        } finally {
+          await link.close();
+        }
+      }
+
+      it('[RS9] lets a late summary step neither overwrite a newer one nor bring back a ticket that left its queue', () =>
+        withRawLink(async ({ clock, a, link, keys }) => {
+          await a.createTicket(waitingTicket('t1', clock.now()), TTL);
+          await a.offerTicket('t1', { operatorId: 'anna', expiresAt: clock.now() + 30_000 }, clock.now()); // ver 1
+          const [route] = await a.waitingTickets(1);
           const name = keys.queueName(route!);
           const stale = (ver: number) => {
             const summary = { ticket: { ...route!, offer: null, visitorNode: 'node-stale' }, ver, ord: 1, exp: clock.now() + TTL };
@@ -200,17 +213,14 @@ describe('RedisStore', function () {
           };
           expect(await stale(0), 'older').to.equal(0);
           expect(await stale(1), 'as old').to.equal(0);
-          expect((await a!.waitingTickets(1))[0]).to.deep.include({ offer: { operatorId: 'anna', expiresAt: clock.now() + 30_000 }, visitorNode: null });
+          expect((await a.waitingTickets(1))[0]).to.deep.include({ offer: { operatorId: 'anna', expiresAt: clock.now() + 30_000 }, visitorNode: null });
           expect(await stale(2), 'newer').to.equal(1);
-          expect((await a!.waitingTickets(1))[0]?.visitorNode).to.equal('node-stale');
-          await a!.endTicket('t1', 'visitor', clock.now(), 60_000);
+          expect((await a.waitingTickets(1))[0]?.visitorNode).to.equal('node-stale');
+          await a.endTicket('t1', 'visitor', clock.now(), 60_000);
           expect(await stale(99), 'after it left').to.equal(0);
-          expect(await a!.waitingTickets(1)).to.deep.equal([]);
-          expect(await a!.queuePositions([{ id: 't1', line: '1712', language: 'nl' }])).to.deep.equal(new Map());
-        } finally {
-          await link.close();
-        }
-      });
+          expect(await a.waitingTickets(1)).to.deep.equal([]);
+          expect(await a.queuePositions([{ id: 't1', line: '1712', language: 'nl' }])).to.deep.equal(new Map());
+        }));
 
       it('[RS10] lists every ticket exactly as getTicket reads it, and every operator as getPresence does, whatever characters their fields hold', async () => {
         const clock = new ManualClock();
@@ -267,39 +277,24 @@ describe('RedisStore', function () {
         expect(listed.find((p) => p.id === 'op-2')?.active).to.deep.equal(['op-2-chat-1', 'op-2-chat-2']);
       });
 
-      it('[RS13] counts a place reserved by an accept in flight in listPresence, and gives it back if the claim fails', async () => {
-        const clock = new ManualClock();
-        const prefix = nextPrefix();
-        const [a] = await nodes(1, clock, prefix);
-        const link = new RedisLink(mode.name === 'single Redis' ? { url: single.url } : { clusterNodes: cluster.rootNodes });
-        await link.connect();
-        try {
-          const keys = new RedisKeys(prefix);
-          await a!.upsertPresence(profile('anna', 1), 'available', clock.now(), TTL);
+      it('[RS13] counts a place reserved by an accept in flight in listPresence, and gives it back if the claim fails', () =>
+        withRawLink(async ({ clock, a, link, keys }) => {
+          await a.upsertPresence(profile('anna', 1), 'available', clock.now(), TTL);
           const t = String(clock.now());
           expect(await link.run(lua.heldReserve, keys.presenceKeys('anna'), [t, 'in-flight', t, '10000'])).to.deep.equal(['ok', 'anna']);
-          expect((await a!.listPresence())[0]?.active, 'reserved').to.deep.equal(['in-flight']);
+          expect((await a.listPresence())[0]?.active, 'reserved').to.deep.equal(['in-flight']);
           await link.run(lua.heldGiveBack, keys.presenceKeys('anna'), ['in-flight', t]);
-          expect((await a!.listPresence())[0]?.active, 'given back').to.deep.equal([]);
-        } finally {
-          await link.close();
-        }
-      });
+          expect((await a.listPresence())[0]?.active, 'given back').to.deep.equal([]);
+        }));
 
-      it('[RS12] puts right in listPresence what a lost release or confirm left behind, once the operator\'s presence is read', async () => {
-        const clock = new ManualClock();
-        const prefix = nextPrefix();
-        const [a] = await nodes(1, clock, prefix);
-        const link = new RedisLink(mode.name === 'single Redis' ? { url: single.url } : { clusterNodes: cluster.rootNodes });
-        await link.connect();
-        try {
-          const keys = new RedisKeys(prefix);
-          await a!.upsertPresence(profile('anna', 2), 'available', clock.now(), TTL);
+      it('[RS12] puts right in listPresence what a lost release or confirm left behind, once the operator\'s presence is read', () =>
+        withRawLink(async ({ clock, a, link, keys }) => {
+          await a.upsertPresence(profile('anna', 2), 'available', clock.now(), TTL);
           for (const id of ['ended', 'kept']) {
-            await a!.createTicket(waitingTicket(id, clock.now()), TTL);
-            await a!.offerTicket(id, { operatorId: 'anna', expiresAt: clock.now() + 30_000 }, clock.now());
+            await a.createTicket(waitingTicket(id, clock.now()), TTL);
+            await a.offerTicket(id, { operatorId: 'anna', expiresAt: clock.now() + 30_000 }, clock.now());
           }
-          expect((await a!.acceptOffer('ended', 'anna', 'key', clock.now())).ok).to.equal(true);
+          expect((await a.acceptOffer('ended', 'anna', 'key', clock.now())).ok).to.equal(true);
           const t = String(clock.now());
           // The chat ends, but the step that frees anna's place is lost …
           await link.run(lua.ticketEnd, keys.ticketKeys('ended'), [t, t, 'visitor', '60000', String(clock.now() + 60_000), '']);
@@ -308,16 +303,13 @@ describe('RedisStore', function () {
           expect(await link.run(lua.ticketClaim, [keys.ticket('kept')], [t, t, 'anna', 'key', '', 'anna'])).to.not.equal(null);
           // Until then routing counts both: the stale chat, and the reserved place (as every
           // reservation, so that no accept in flight has its place offered to someone else).
-          expect((await a!.listPresence())[0]?.active, 'until read').to.deep.equal(['ended', 'kept']);
+          expect((await a.listPresence())[0]?.active, 'until read').to.deep.equal(['ended', 'kept']);
 
-          expect((await a!.getPresence('anna'))?.active).to.deep.equal(['kept']);
-          expect((await a!.listPresence())[0]?.active, 'once read').to.deep.equal(['kept']);
+          expect((await a.getPresence('anna'))?.active).to.deep.equal(['kept']);
+          expect((await a.listPresence())[0]?.active, 'once read').to.deep.equal(['kept']);
           const [held, chats] = (await link.run(lua.heldRead, keys.presenceKeys('anna'), [])) as [string[], string[]];
           expect([...held, ...chats], 'anna holds').to.include('kept').and.not.include('ended');
-        } finally {
-          await link.close();
-        }
-      });
+        }));
     });
   }
 
