@@ -1,4 +1,4 @@
-import { h } from '../widget/shared/dom.js';
+import { h } from '../browser-shared/dom.js';
 
 /**
  * One assertive live region for things an operator must not miss (a new offer, an offer

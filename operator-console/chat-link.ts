@@ -2,8 +2,7 @@ import type { ChatCipher } from '../e2e/chat-cipher.js';
 import { E2EError } from '../e2e/errors.js';
 import type { ChatId } from '../protocol/ids.js';
 import type { OperatorToServer } from '../protocol/operator-messages.js';
-import { Outbox } from '../widget/shared/outbox.js';
-import { ResendLater } from '../widget/shared/resend-later.js';
+import { Delivery, type HoldCode } from '../browser-shared/delivery.js';
 
 export type Received = { kind: 'text'; body: string } | { kind: 'replay' } | { kind: 'unreadable' };
 
@@ -15,14 +14,15 @@ export type Received = { kind: 'text'; body: string } | { kind: 'replay' } | { k
  * said it is degraded): it then waits here, unacknowledged, for flush().
  */
 export class ChatLink {
-  private readonly outbox = new Outbox();
-  private readonly resendLater = new ResendLater(() => this.flush());
+  private readonly delivery: Delivery;
 
   constructor(
     readonly chat: ChatId,
     private cipher: ChatCipher | null,
-    private readonly send: (message: OperatorToServer) => boolean,
-  ) {}
+    send: (message: OperatorToServer) => boolean,
+  ) {
+    this.delivery = new Delivery((item) => send({ type: 'msg', chat, seq: item.seq, data: item.data }));
+  }
 
   get canTalk(): boolean {
     return this.cipher?.established ?? false;
@@ -32,15 +32,13 @@ export class ChatLink {
   sendText(body: string): number | null {
     if (!this.cipher?.established) return null;
     const { seq, data } = this.cipher.seal({ t: 'text', body });
-    this.outbox.add(seq, data);
-    this.send({ type: 'msg', chat: this.chat, seq, data });
+    this.delivery.add(seq, data);
     return seq;
   }
 
   /** Same seq, same ciphertext: the server stores it once. */
   retry(seq: number): void {
-    const item = this.outbox.retry(seq);
-    if (item) this.send({ type: 'msg', chat: this.chat, seq: item.seq, data: item.data });
+    this.delivery.retry(seq);
   }
 
   /**
@@ -48,31 +46,20 @@ export class ChatLink {
    * `assigned`) and when the service is back (`service: ok`).
    */
   flush(): void {
-    this.resendLater.cancel();
-    for (const item of this.outbox.unsent()) {
-      if (!this.send({ type: 'msg', chat: this.chat, seq: item.seq, data: item.data })) return;
-    }
+    this.delivery.flush();
   }
 
   ack(seq: number): boolean {
-    this.resendLater.succeeded();
-    return this.outbox.ack(seq);
+    return this.delivery.ack(seq);
   }
 
-  /**
-   * The server could not store `seq` (ERR_UNAVAILABLE), or refused it as out of order
-   * because an earlier one was not stored (ERR_BAD_SEQUENCE): keep it pending, not failed,
-   * and send again in order after a wait, unless `service: ok` comes first. False when
-   * the message is not one to keep: the caller marks it failed as usual.
-   */
-  hold(seq: number, code: 'ERR_UNAVAILABLE' | 'ERR_BAD_SEQUENCE', degraded: boolean): boolean {
-    const kept = code === 'ERR_UNAVAILABLE' ? this.outbox.has(seq) : this.outbox.waitsBehind(seq);
-    if (kept && !degraded) this.resendLater.schedule();
-    return kept;
+  /** Keep `seq` pending after ERR_UNAVAILABLE / ERR_BAD_SEQUENCE (see Delivery.hold). */
+  hold(seq: number, code: HoldCode, degraded: boolean): boolean {
+    return this.delivery.hold(seq, code, degraded);
   }
 
   fail(seq: number): boolean {
-    return this.outbox.fail(seq) !== undefined;
+    return this.delivery.fail(seq);
   }
 
   receive(seq: number, data: string): Received {
@@ -87,9 +74,8 @@ export class ChatLink {
   }
 
   wipe(): void {
-    this.resendLater.cancel();
+    this.delivery.clear();
     this.cipher?.wipe();
     this.cipher = null;
-    this.outbox.clear();
   }
 }

@@ -8,8 +8,9 @@ import {
   type ServerToOperator,
 } from '../protocol/operator-messages.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
-import { h } from '../widget/shared/dom.js';
-import { ReconnectingSocket } from '../widget/shared/reconnecting-socket.js';
+import { h } from '../browser-shared/dom.js';
+import { DropNotice } from '../browser-shared/drop-notice.js';
+import { ReconnectingSocket } from '../browser-shared/reconnecting-socket.js';
 import { getLines, getSession } from './api.js';
 import { ChatLink } from './chat-link.js';
 import { formatDate, live, t } from './i18n.js';
@@ -20,12 +21,6 @@ import { identityPanel, type IdentityPanel } from './views/identity-panel.js';
 import type { TopBar } from './views/top-bar.js';
 
 type Msg<T extends ServerToOperator['type']> = Extract<ServerToOperator, { type: T }>;
-
-/**
- * A draining node (close 1012) hands the console to another node at once: the banner
- * waits this long, in case the new connection is quick.
- */
-const QUIET_RESTART_MS = 2_000;
 
 export interface DeskDeps {
   topBar: TopBar;
@@ -53,8 +48,11 @@ export class Desk {
    * unacknowledged in their chats and all go again on `service: ok`.
    */
   private degraded = false;
-  /** After a 1012, the "Reconnecting…" banner waits for this. */
-  private quietDrop: ReturnType<typeof setTimeout> | null = null;
+  /** "Reconnecting…", at once or, after a 1012, only if the new connection is slow. */
+  private readonly dropNotice = new DropNotice(
+    () => this.showBanner('desk.reconnecting'),
+    () => !this.stopped && !this.socket.isOpen,
+  );
   private readonly banner = h('p', { class: 'banner', role: 'status', hidden: true });
   private readonly alert = h('p', { class: 'desk-error', role: 'alert' });
   private readonly panelList = h('div', { class: 'panel-list' });
@@ -119,8 +117,7 @@ export class Desk {
   /** Close the socket and forget every key and every chat on screen. */
   stop(): void {
     this.stopped = true;
-    if (this.quietDrop) clearTimeout(this.quietDrop);
-    this.quietDrop = null;
+    this.dropNotice.clear();
     this.socket.stop();
     this.identity.forget();
     this.deps.topBar.setIdentity(null);
@@ -294,8 +291,7 @@ export class Desk {
    * flicker with every try.
    */
   private opened(): void {
-    if (this.quietDrop) clearTimeout(this.quietDrop);
-    this.quietDrop = null;
+    this.dropNotice.clear();
   }
 
   /**
@@ -343,14 +339,7 @@ export class Desk {
       this.deps.topBar.setStatus(null);
       return false;
     }
-    if (code === CLOSE_CODES.serviceRestart) {
-      this.quietDrop ??= setTimeout(() => {
-        this.quietDrop = null;
-        if (!this.stopped && !this.socket.isOpen) this.showBanner('desk.reconnecting');
-      }, QUIET_RESTART_MS);
-    } else {
-      this.showBanner('desk.reconnecting');
-    }
+    this.dropNotice.dropped(code);
     // A refused upgrade looks like any network failure (1006): ask HTTP whether we are
     // still signed in, so an expired session goes to the sign-in form instead of retrying.
     if (code === 1006) {

@@ -1,4 +1,4 @@
-import { createTranslator, UI_LANGUAGES, type UiLanguage } from '../widget/shared/translator.js';
+import { createTranslator, type TOptions } from '../browser-shared/translator.js';
 import en from './locales/en.json' with { type: 'json' };
 import nl from './locales/nl.json' with { type: 'json' };
 import fr from './locales/fr.json' with { type: 'json' };
@@ -9,33 +9,25 @@ import de from './locales/de.json' with { type: 'json' };
  * losing open chats, so translated text is bound with live()/liveAttr() and re-applied on
  * a switch instead of re-rendering the page.
  */
-export { UI_LANGUAGES, type UiLanguage };
+export const UI_LANGUAGES = ['en', 'nl', 'fr', 'de'] as const;
+export type UiLanguage = (typeof UI_LANGUAGES)[number];
 
-const i18n = createTranslator({ en, nl, fr, de });
-
-export type TOptions = Record<string, string | number | undefined>;
+const MESSAGES = { en, nl, fr, de } satisfies Record<UiLanguage, unknown>;
+const i18n = createTranslator(UI_LANGUAGES, 'en');
+i18n.use('en', en);
 
 export function t(key: string, options?: TOptions): string {
-  return (i18n.t as (key: string, options?: TOptions) => string)(key, options);
+  return i18n.t(key, options);
 }
 
-export function pickUiLanguage(...candidates: Array<string | null | undefined>): UiLanguage {
-  for (const c of candidates) {
-    const primary = c?.toLowerCase().split('-')[0] ?? '';
-    if ((UI_LANGUAGES as readonly string[]).includes(primary)) return primary as UiLanguage;
-  }
-  return 'en';
-}
-
-export function uiLanguage(): UiLanguage {
-  return pickUiLanguage(i18n.language);
-}
+export const pickUiLanguage = i18n.pick;
+export const uiLanguage = i18n.language;
 
 type Binding = { node: Node; apply(): void };
 const bindings = new Set<Binding>();
 
 export function setUiLanguage(lang: UiLanguage): void {
-  void i18n.changeLanguage(lang);
+  i18n.use(lang, MESSAGES[lang]);
   document.documentElement.lang = lang;
   for (const b of bindings) {
     if (b.node.isConnected) b.apply();

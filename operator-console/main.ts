@@ -1,6 +1,6 @@
-import '../widget/shared/zod-setup.js';
+import '../browser-shared/zod-setup.js';
 import type { OperatorProfile } from '../protocol/operator-messages.js';
-import { h } from '../widget/shared/dom.js';
+import { h } from '../browser-shared/dom.js';
 import { createAnnouncer } from './announcer.js';
 import { getSession, signOut } from './api.js';
 import { Desk } from './desk.js';

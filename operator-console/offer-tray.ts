@@ -2,7 +2,7 @@ import { ChatCipher } from '../e2e/chat-cipher.js';
 import type { ProofResult } from './identity.js';
 import type { TicketId } from '../protocol/ids.js';
 import type { OperatorToServer, ServerToOperator } from '../protocol/operator-messages.js';
-import { h } from '../widget/shared/dom.js';
+import { h } from '../browser-shared/dom.js';
 import { labelFor, languageName, t } from './i18n.js';
 import { OfferCard } from './views/offer-card.js';
 

@@ -1,6 +1,6 @@
 import { LIMITS } from '../../protocol/limits.js';
-import { h, uid } from '../../widget/shared/dom.js';
-import { TypingSignal } from '../../widget/shared/typing-signal.js';
+import { h, uid } from '../../browser-shared/dom.js';
+import { TypingSignal } from '../../browser-shared/typing-signal.js';
 import { formatDuration, labelFor, languageName, live, liveAttr, t } from '../i18n.js';
 
 export interface PanelInfo {

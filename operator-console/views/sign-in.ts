@@ -1,4 +1,4 @@
-import { h, uid } from '../../widget/shared/dom.js';
+import { h, uid } from '../../browser-shared/dom.js';
 import { signIn } from '../api.js';
 import { live, t } from '../i18n.js';
 

@@ -1,5 +1,5 @@
 import type { OperatorStatus } from '../../protocol/operator-messages.js';
-import { h, replaceChildren, uid } from '../../widget/shared/dom.js';
+import { h, replaceChildren, uid } from '../../browser-shared/dom.js';
 import { formatDate, live, t, UI_LANGUAGES, uiLanguage, type UiLanguage } from '../i18n.js';
 
 export interface TopBar {

@@ -20,9 +20,10 @@ function sources(folder: string): string[] {
 /** Top-level folders a file imports from, by resolving each relative import. */
 function importedFolders(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  const specifiers = [...text.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
-    (m) => m[1] ?? m[2] ?? '',
-  );
+  // `from '…'`, side-effect `import '…'`, and dynamic `import('…')` / import(`…`).
+  const specifiers = [
+    ...text.matchAll(/(?:import|export)[^'"`;]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]|import\(\s*['"`]([^'"`$]+)/gm),
+  ].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
   return specifiers
     .filter((s) => s.startsWith('.'))
     .map((s) => relative(root, resolve(dirname(file), s)).split(/[\\/]/)[0] ?? '');
@@ -56,7 +57,16 @@ describe('Architecture: imports go one way', () => {
   });
 
   it('keeps browser code away from server/', () => {
-    expect(violations(['widget', 'operator-console'], ['server', 'test'])).to.deep.equal([]);
+    expect(violations(['widget', 'operator-console', 'browser-shared'], ['server', 'test'])).to.deep.equal([]);
+  });
+
+  it('keeps the widget and the console apart: what both use lives in browser-shared/', () => {
+    expect(violations(['widget'], ['operator-console'])).to.deep.equal([]);
+    expect(violations(['operator-console'], ['widget'])).to.deep.equal([]);
+  });
+
+  it('keeps browser-shared/ free of either app and of crypto, so both can import it', () => {
+    expect(violations(['browser-shared'], ['widget', 'operator-console', 'e2e', 'identity', 'server', 'test'])).to.deep.equal([]);
   });
 
   it('keeps routing/ pure: no sockets, HTTP, store or relay', () => {
@@ -70,11 +80,14 @@ describe('Architecture: imports go one way', () => {
   });
 
   it('lets nothing outside test/ import test/', () => {
-    expect(violations(['protocol', 'e2e', 'identity', 'server', 'widget', 'operator-console', 'scripts'], ['test'])).to.deep.equal([]);
+    expect(violations(['protocol', 'e2e', 'identity', 'server', 'widget', 'operator-console', 'browser-shared', 'scripts'], ['test'])).to.deep.equal([]);
   });
 
   it('finds the imports it checks (the check itself works)', () => {
     expect(importedFolders(join(root, 'server/app.ts'))).to.include('protocol');
+    // A side-effect import and a dynamic import count too.
+    expect(importedFolders(join(root, 'widget/app/chat-flow.ts'))).to.include('browser-shared');
+    expect(importedFolders(join(root, 'test/architecture/fixtures/side-effect.ts'))).to.deep.equal(['protocol', 'widget']);
     expect(sources('server').length).to.be.greaterThan(10);
   });
 });

@@ -1,6 +1,8 @@
 /**
  * Messages between the loader on the host page and the chat app in our iframe. They carry
- * no chat content: only "leave now", "hide me" and where quick exit goes.
+ * no chat content: only "leave now", "hide me", where quick exit goes, whether a chat
+ * exists (so quick exit works while minimised), "one more new message" (never its text)
+ * and the interface language (so the launcher's words follow a switch).
  */
 export const DEFAULT_EXIT_URL = 'https://www.google.com/search?q=weather';
 
@@ -10,7 +12,13 @@ export type FrameToHost =
   /** Hide the chat panel; the chat itself goes on. */
   | { type: 'quietline:close' }
   /** The configured exit URL, sent once known, so the host's own keys use it too. */
-  | { type: 'quietline:exit-url'; url: string };
+  | { type: 'quietline:exit-url'; url: string }
+  /** A chat or a request exists (`active`), or no longer: quick exit must work while minimised. */
+  | { type: 'quietline:chat'; active: boolean }
+  /** The counsellor wrote: the launcher counts these while minimised. */
+  | { type: 'quietline:new-message' }
+  /** The visitor switched the interface language in the widget. */
+  | { type: 'quietline:lang'; lang: string };
 
 export type HostToFrame = { type: 'quietline:wipe' };
 
@@ -27,8 +35,10 @@ export function safeExitUrl(candidate: unknown, fallback: string = DEFAULT_EXIT_
 
 export function parseFrameToHost(data: unknown): FrameToHost | null {
   if (typeof data !== 'object' || data === null) return null;
-  const { type, url } = data as { type?: unknown; url?: unknown };
-  if (type === 'quietline:close') return { type };
+  const { type, url, active, lang } = data as { type?: unknown; url?: unknown; active?: unknown; lang?: unknown };
+  if (type === 'quietline:close' || type === 'quietline:new-message') return { type };
+  if (type === 'quietline:chat' && typeof active === 'boolean') return { type, active };
+  if (type === 'quietline:lang' && typeof lang === 'string' && /^[a-z]{2,3}$/.test(lang)) return { type, lang };
   if ((type === 'quietline:exit' || type === 'quietline:exit-url') && typeof url === 'string') {
     return { type, url: safeExitUrl(url) };
   }

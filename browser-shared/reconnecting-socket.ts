@@ -1,4 +1,4 @@
-import { CLOSE_CODES } from '../../protocol/close-codes.js';
+import { CLOSE_CODES } from '../protocol/close-codes.js';
 import { backoffDelay } from './backoff.js';
 
 export interface SocketHandlers<In> {
