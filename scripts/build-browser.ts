@@ -1,7 +1,8 @@
 /**
  * Builds the browser side into dist/public, which the server serves as static files:
  *   /widget.js                         the loader a helpline puts on its page
- *   /widget/{index.html,app.js,app.css} the chat app inside our iframe
+ *   /widget/{index.html,app.js,app.css,chunks/} the chat app inside our iframe (an ES
+ *                                      module; crypto and each language are chunks)
  *   /console/{index.html,app.js,app.css} the operator console
  *   /demo/{index.html,demo.js,demo.css}  a neutral host page that embeds the widget
  * Run with `npm run build`.
@@ -9,7 +10,9 @@
  * The organisation's public key (QUIETLINE_ORG_PUBLIC_KEY, default config/org-public-key.txt)
  * is baked into the widget, which then trusts only operators it certifies. The demo has no
  * certified operators, so a demo build bakes none. QUIETLINE_BUILD_OUT builds elsewhere
- * (tests build a widget with a test key this way).
+ * (tests build a widget with a test key this way). Every file also gets a .br and a .gz
+ * beside it, which the server sends as they are; QUIETLINE_BUILD_META=<dir> writes
+ * esbuild's metafiles there.
  */
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -19,9 +22,12 @@ import { fileURLToPath } from 'node:url';
 import { readOrgPublicKey } from '../server/config/org-key.js';
 import { runModeOf } from '../server/config/run-mode.js';
 import { readSettings } from '../server/config/settings.js';
+import { precompress } from './precompress.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = process.env.QUIETLINE_BUILD_OUT ?? join(root, 'dist', 'public');
+/** Where to write esbuild's metafiles, if anywhere (never inside `out`: it would be served). */
+const metaDir = process.env.QUIETLINE_BUILD_META;
 const settings = readSettings(process.env);
 const demo = runModeOf(settings, process.env) === 'demo';
 const orgPublicKey = demo ? null : await readOrgPublicKey(settings.QUIETLINE_ORG_PUBLIC_KEY);
@@ -77,21 +83,26 @@ async function copyPage(source: string, target: string): Promise<void> {
   await copyFile(from(source), join(out, target));
 }
 
-const started = performance.now();
-await rm(out, { recursive: true, force: true });
-await Promise.all([
-  build({ ...common, format: 'iife', entryPoints: { widget: from('widget/loader.ts') }, outdir: out }),
-  build({
+/** The widget app is an ES module split in chunks: crypto and each language load when needed. */
+const widgetApp: BuildOptions = {
+  ...common,
+  format: 'esm',
+  splitting: true,
+  entryPoints: { app: from('widget/app/main.ts') },
+  outdir: join(out, 'widget'),
+  chunkNames: 'chunks/[name]-[hash]',
+};
+
+const builds: Array<[string, BuildOptions]> = [
+  ['loader', { ...common, format: 'iife', entryPoints: { widget: from('widget/loader.ts') }, outdir: out }],
+  ['widget-app', widgetApp],
+  ['console-and-demo', {
     ...common,
     format: 'iife',
-    entryPoints: {
-      'widget/app': from('widget/app/main.ts'),
-      'console/app': from('operator-console/main.ts'),
-      'demo/demo': from('widget/demo/demo.ts'),
-    },
+    entryPoints: { 'console/app': from('operator-console/main.ts'), 'demo/demo': from('widget/demo/demo.ts') },
     outdir: out,
-  }),
-  build({
+  }],
+  ['styles', {
     ...common,
     entryPoints: {
       'widget/app': from('widget/app/app.css'),
@@ -99,12 +110,22 @@ await Promise.all([
       'demo/demo': from('widget/demo/demo.css'),
     },
     outdir: out,
-  }),
-  ...pages.map(([source, target]) => copyPage(source, target)),
-]);
+  }],
+];
+
+const started = performance.now();
+await rm(out, { recursive: true, force: true });
+const results = await Promise.all(builds.map(([, options]) => build({ ...options, metafile: metaDir !== undefined })));
+await Promise.all(pages.map(([source, target]) => copyPage(source, target)));
+if (metaDir) {
+  // What each dependency weighs in each output (npm run bench:widget reads these).
+  await mkdir(metaDir, { recursive: true });
+  await Promise.all(results.map((r, i) => writeFile(join(metaDir, `${builds[i]?.[0]}.json`), JSON.stringify(r.metafile))));
+}
 // The server compares this with its own key at start, so a stale or demo build of the
 // widget is never served by a real deployment (server/config/build-info.ts).
 await writeFile(join(out, BUILD_INFO_FILE), `${JSON.stringify({ orgPublicKey } satisfies BuildInfo)}\n`);
+const compressed = await precompress(out);
 console.log(
-  `browser build: ${out} in ${Math.round(performance.now() - started)} ms, ${orgPublicKey ? 'with' : 'without'} an organisation key`,
+  `browser build: ${out} in ${Math.round(performance.now() - started)} ms (${compressed} files precompressed), ${orgPublicKey ? 'with' : 'without'} an organisation key`,
 );

@@ -21,6 +21,7 @@ import { leaveRoute } from './http/leave-route.js';
 import { linesRoute } from './http/lines-route.js';
 import { securityHeaders } from './http/security-headers.js';
 import { sessionCookie, sessionRoute } from './http/session-route.js';
+import { staticFiles } from './http/static-files.js';
 import { errorFields, type Logger } from './logging.js';
 import { Dispatcher } from './relay/dispatcher.js';
 import { MessageBudget } from './relay/message-budget.js';
@@ -136,7 +137,7 @@ export function createApp(deps: AppDeps): QuietlineApp {
   app.use(PATHS.leave, leaveRoute(visitors));
   app.use(PATHS.session, sessionRoute({ config, sessions, directory, addresses, logger, signedOut: (token) => sessionWatch.ended(token) }));
   app.get('/', (_req, res) => res.redirect('/demo/'));
-  app.use(express.static(config.publicDir, { etag: false, lastModified: false, index: 'index.html' }));
+  app.use(staticFiles(config.publicDir));
   app.use((_req, res) => sendError(res, 'ERR_NOT_FOUND'));
   app.use(errorBoundary(logger));
 

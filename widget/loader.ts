@@ -1,5 +1,6 @@
-import { createExitKeyDetector } from './shared/exit-keys.js';
-import { DEFAULT_EXIT_URL, parseFrameToHost, type HostToFrame } from './shared/frame-messages.js';
+import { createExitKeyDetector } from '../browser-shared/exit-keys.js';
+import { DEFAULT_EXIT_URL, parseFrameToHost, type HostToFrame } from '../browser-shared/frame-messages.js';
+import { createLauncher, LAYER } from './loader-launcher.js';
 import { loaderStrings } from './loader-strings.js';
 
 /**
@@ -8,11 +9,11 @@ import { loaderStrings } from './loader-strings.js';
  *
  *   <script src="https://chat.example/widget.js" data-line="1712" data-lang="nl" async></script>
  *
- * It stores nothing and fetches nothing. Styles are set through the CSSOM, which a strict
- * host CSP still allows, rather than with a <style> element.
+ * It stores nothing and fetches nothing. While a chat exists — open, minimised or
+ * reconnecting — quick exit works from the host page too: Shift ×3, Escape ×2, or the
+ * Quick exit button that shows beside the launcher while the chat is minimised.
  */
 const NARROW = '(max-width: 480px)';
-const LAYER = '2147483000';
 const WIPE_GRACE_MS = 300;
 
 function start(script: HTMLScriptElement): void {
@@ -20,37 +21,47 @@ function start(script: HTMLScriptElement): void {
   let exitUrl = DEFAULT_EXIT_URL;
   let frame: HTMLIFrameElement | null = null;
   let isOpen = false;
+  let chatActive = false;
+  let unread = 0;
+  /** Set by the visitor inside the widget; wins over the snippet's data-lang. */
+  let chosenLang: string | null = null;
   const narrow = window.matchMedia(NARROW);
+  const controls = createLauncher(() => setOpen(!isOpen), () => quickExit());
 
-  const launcher = document.createElement('button');
-  launcher.type = 'button';
-  launcher.id = 'quietline-launcher';
-  launcher.setAttribute('aria-expanded', 'false');
-  Object.assign(launcher.style, {
-    position: 'fixed', right: '16px', bottom: '16px', zIndex: LAYER,
-    minHeight: '48px', minWidth: '48px', padding: '0 20px', margin: '0',
-    borderRadius: '24px', border: '2px solid #ffffff', background: '#1f4e6b', color: '#ffffff',
-    font: '600 16px/1.2 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
-    boxShadow: '0 2px 8px rgba(0,0,0,0.3)', cursor: 'pointer',
-  });
-
-  const label = () => loaderStrings(script.getAttribute('data-lang'));
+  const strings = () => loaderStrings(chosenLang ?? script.getAttribute('data-lang') ?? navigator.language);
   // The host page may be in another language than ours: mark our words' language so a
   // screen reader pronounces them right (WCAG 3.1.2).
   const relabel = () => {
-    const strings = label();
-    launcher.textContent = strings.launcher;
-    launcher.lang = strings.lang;
+    const s = strings();
+    controls.relabel(s);
     if (frame) {
-      frame.title = strings.frameTitle;
-      frame.lang = strings.lang;
+      frame.title = s.frameTitle;
+      frame.lang = s.lang;
     }
   };
   relabel();
   // A host page may switch language (or line) after we ran, e.g. a single-page site.
   new MutationObserver(relabel).observe(script, { attributes: true, attributeFilter: ['data-lang'] });
 
+  const refresh = () => controls.update({ expanded: isOpen, unread, exitShown: chatActive && !isOpen });
+
+  /** On a phone the panel covers the page: the page behind must not take focus or clicks. */
+  const madeInert = new Set<Element>();
+  const setHostInert = (inert: boolean) => {
+    if (inert) {
+      for (const el of Array.from(document.body.children)) {
+        if (el === frame || el === controls.root || el.hasAttribute('inert')) continue;
+        el.setAttribute('inert', '');
+        madeInert.add(el);
+      }
+    } else {
+      for (const el of madeInert) el.removeAttribute('inert');
+      madeInert.clear();
+    }
+  };
+
   const layout = () => {
+    refresh();
     if (!frame) return;
     const full = narrow.matches;
     Object.assign(frame.style, {
@@ -61,6 +72,8 @@ function start(script: HTMLScriptElement): void {
       height: full ? '100%' : 'min(640px, calc(100vh - 96px))',
       borderRadius: full ? '0' : '12px',
     });
+    setHostInert(false);
+    if (isOpen && full) setHostInert(true);
   };
   narrow.addEventListener('change', layout);
 
@@ -71,28 +84,26 @@ function start(script: HTMLScriptElement): void {
     // Line and language ride in the hash, which never reaches a server log.
     f.src = `${origin}/widget/#line=${encodeURIComponent(line)}&lang=${encodeURIComponent(lang)}`;
     f.id = 'quietline-frame';
-    f.title = label().frameTitle;
-    f.lang = label().lang;
+    f.title = strings().frameTitle;
+    f.lang = strings().lang;
     f.referrerPolicy = 'no-referrer';
     Object.assign(f.style, {
       position: 'fixed', zIndex: String(Number(LAYER) + 1), border: '0', margin: '0',
       background: '#ffffff', boxShadow: '0 4px 24px rgba(0,0,0,0.35)', colorScheme: 'normal',
     });
-    launcher.setAttribute('aria-controls', f.id);
+    controls.open.setAttribute('aria-controls', f.id);
     document.body.appendChild(f);
     return f;
   };
 
   const setOpen = (open: boolean) => {
     isOpen = open;
+    if (open) unread = 0;
     if (open && !frame) frame = createFrame();
-    launcher.setAttribute('aria-expanded', String(open));
     layout();
     if (open) frame?.focus();
-    else launcher.focus();
+    else controls.open.focus();
   };
-
-  launcher.addEventListener('click', () => setOpen(!isOpen));
 
   // The iframe answers a wipe with quietline:exit once it has told the server to end the
   // chat; we leave then, or after a short grace if it does not answer (e.g. still loading).
@@ -104,6 +115,7 @@ function start(script: HTMLScriptElement): void {
   };
   const quickExit = () => {
     const wipe: HostToFrame = { type: 'quietline:wipe' };
+    controls.root.style.display = 'none';
     if (!frame?.contentWindow) return leave(exitUrl);
     frame.contentWindow.postMessage(wipe, origin);
     frame.style.display = 'none';
@@ -112,7 +124,9 @@ function start(script: HTMLScriptElement): void {
 
   const detectExitKeys = createExitKeyDetector(quickExit);
   document.addEventListener('keydown', (event) => {
-    if (isOpen) detectExitKeys(event);
+    // Only while our panel is open or a chat exists: otherwise the host page's own
+    // Escape and Shift are none of our business.
+    if (isOpen || chatActive) detectExitKeys(event);
   }, true);
 
   window.addEventListener('message', (event: MessageEvent<unknown>) => {
@@ -120,16 +134,27 @@ function start(script: HTMLScriptElement): void {
     if (!frame || event.source !== frame.contentWindow || event.origin !== origin) return;
     const message = parseFrameToHost(event.data);
     if (!message) return;
-    if (message.type === 'quietline:exit') {
-      leave(message.url);
-    } else if (message.type === 'quietline:exit-url') {
-      exitUrl = message.url;
-    } else {
-      setOpen(false);
+    switch (message.type) {
+      case 'quietline:exit':
+        return leave(message.url);
+      case 'quietline:exit-url':
+        exitUrl = message.url;
+        return;
+      case 'quietline:chat':
+        chatActive = message.active;
+        return refresh();
+      case 'quietline:new-message':
+        if (!isOpen) unread += 1;
+        return refresh();
+      case 'quietline:lang':
+        chosenLang = message.lang;
+        return relabel();
+      case 'quietline:close':
+        return setOpen(false);
     }
   });
 
-  document.body.appendChild(launcher);
+  document.body.appendChild(controls.root);
 }
 
 const current = document.currentScript;

@@ -1,4 +1,6 @@
-import type { PublicLine } from '../../protocol/http.js';
+// First in the chat chunk: zod must know about our CSP before a schema is used.
+import '../../browser-shared/zod-setup.js';
+import type { LinesResponse, PublicLine } from '../../protocol/http.js';
 import type { ErrorCode } from '../../protocol/errors.js';
 import type { EndedBy } from '../../protocol/visitor-messages.js';
 import { ChatSession, type ChatRequest, type SessionEvent } from './chat-session.js';
@@ -13,9 +15,16 @@ export type ChatOutcome =
   /** The person answering could not be confirmed as the helpline's: stopped for safety. */
   | { kind: 'untrusted' };
 
+export interface FlowHooks {
+  done(outcome: ChatOutcome): void;
+  /** The counsellor wrote (the launcher counts these while minimised; never the text). */
+  newMessage(): void;
+}
+
 /**
  * One chat from "Start chat" to its end, on screen: the waiting view, then the chat view,
- * fed by the session's events. When it is over it hands an outcome back to main.
+ * fed by the session's events. When it is over it hands an outcome back to main, which
+ * may keep the chat view on screen (chatView) with the conversation.
  */
 export class ChatFlow {
   private session: ChatSession | null = null;
@@ -25,12 +34,18 @@ export class ChatFlow {
 
   constructor(
     private readonly shell: Shell,
+    private readonly lines: LinesResponse,
     private readonly line: PublicLine,
-    private readonly done: (outcome: ChatOutcome) => void,
+    private readonly hooks: FlowHooks,
   ) {}
 
+  /** The conversation on screen, once an operator joined. */
+  get chatView(): ChatView | null {
+    return this.chat;
+  }
+
   async start(socketUrl: string, request: ChatRequest, giveUpAfterMs: number): Promise<void> {
-    this.waiting = waitingView(this.line.family, () => this.leave());
+    this.waiting = waitingView(this.lines, this.line, request.language, () => this.leave());
     this.shell.show(this.waiting.el);
     let session: ChatSession;
     try {
@@ -64,14 +79,14 @@ export class ChatFlow {
     if (this.finished) return;
     this.finished = true;
     this.session?.finish();
-    this.done(outcome);
+    this.hooks.done(outcome);
   }
 
   private on(e: SessionEvent): void {
     if (this.finished) return;
     switch (e.kind) {
       case 'queued':
-        this.waiting?.update(e.position, e.estimate);
+        this.waiting?.update(e);
         return;
       case 'connected':
         if (this.chat) this.chat.setOperator(e.operator);
@@ -79,6 +94,7 @@ export class ChatFlow {
         return;
       case 'message':
         this.chat?.addTheirs(e.body);
+        this.hooks.newMessage();
         return;
       case 'ack':
         this.chat?.acked(e.seq);
@@ -126,6 +142,7 @@ export class ChatFlow {
       retry: (seq) => session.retry(seq),
       typing: (on) => session.typing(on),
       end: () => this.leave(),
+      lineName: this.line.name,
     });
     this.shell.show(this.chat.el, this.chat.input);
     this.chat.addSystem(t('chat.joined', { name: operator }));

@@ -11,9 +11,9 @@ import {
   type ServerToVisitor,
   type VisitorToServer,
 } from '../../protocol/visitor-messages.js';
-import { Outbox } from '../shared/outbox.js';
-import { ReconnectingSocket } from '../shared/reconnecting-socket.js';
-import { ResendLater } from '../shared/resend-later.js';
+import { Delivery } from '../../browser-shared/delivery.js';
+import { DropNotice } from '../../browser-shared/drop-notice.js';
+import { ReconnectingSocket } from '../../browser-shared/reconnecting-socket.js';
 import { ORG_PUBLIC_KEY } from './org-key.js';
 
 type Connected = Extract<ServerToVisitor, { type: 'connected' }>;
@@ -26,7 +26,8 @@ export interface ChatRequest {
 
 /** What the views need to know, already decrypted and de-duplicated. */
 export type SessionEvent =
-  | { kind: 'queued'; position: number; estimate: number | null }
+  /** `available`: someone who can take this chat is on duty now (else say so, with numbers). */
+  | { kind: 'queued'; position: number; estimate: number | null; available: boolean }
   | { kind: 'connected'; operator: string; first: boolean }
   | { kind: 'message'; body: string }
   | { kind: 'ack'; seq: number }
@@ -66,15 +67,10 @@ const FINAL_ERRORS: ReadonlySet<ErrorCode> = new Set(['ERR_CLIENT_TOO_OLD', 'ERR
  */
 /** How long a visitor who never got through waits before seeing the phone numbers instead. */
 const UNREACHABLE_AFTER_MS = 20_000;
-/**
- * A node that is draining (close 1012) hands us to another node at once: say
- * "Reconnecting…" only if the resume takes longer than this.
- */
-const QUIET_RESTART_MS = 2_000;
 
 export class ChatSession {
   private readonly socket: ReconnectingSocket<ServerToVisitor, VisitorToServer>;
-  private readonly outbox = new Outbox();
+  private readonly delivery = new Delivery((item) => this.canSend && this.socket.send({ type: 'msg', seq: item.seq, data: item.data }));
   private chat: ChatId | null = null;
   private token: string | null = null;
   /** True between `queued`/`resumed` and a drop: the server knows who we are. */
@@ -86,14 +82,16 @@ export class ChatSession {
    * here, none is marked failed, and all go again on `service: ok`.
    */
   private degraded = false;
-  private readonly resendLater = new ResendLater(() => this.flush());
   private over = false;
   /** The operator key the cipher was established with: a resume must bring the same one. */
   private operatorKey: string | null = null;
   /** Running while the connection is down; when it fires the server has let the chat go. */
   private giveUp: ReturnType<typeof setTimeout> | null = null;
-  /** After a 1012, "Reconnecting…" waits for this, in case the resume is quick. */
-  private quietDrop: ReturnType<typeof setTimeout> | null = null;
+  /** "Reconnecting…", at once or, after a 1012, only if the resume is slow. */
+  private readonly dropNotice = new DropNotice(
+    () => this.onEvent({ kind: 'link', up: false }),
+    () => !this.ready && !this.over,
+  );
   /** How long to keep trying after a drop: the server's reconnect grace. */
   giveUpAfterMs = 120_000;
 
@@ -145,15 +143,13 @@ export class ChatSession {
   /** Seal and send a text; returns its sequence number for ack/failure tracking. */
   send(body: string): number {
     const { seq, data } = this.cipher.seal({ t: 'text', body });
-    this.outbox.add(seq, data);
-    if (this.canSend) this.socket.send({ type: 'msg', seq, data });
+    this.delivery.add(seq, data);
     return seq;
   }
 
   /** Resend a failed message exactly as it was: same seq, same ciphertext. */
   retry(seq: number): void {
-    const item = this.outbox.retry(seq);
-    if (item && this.canSend) this.socket.send({ type: 'msg', seq: item.seq, data: item.data });
+    this.delivery.retry(seq);
   }
 
   typing(on: boolean): void {
@@ -198,10 +194,10 @@ export class ChatSession {
         this.chat = m.chat;
         this.token = m.token;
         this.ready = true;
-        this.onEvent({ kind: 'queued', position: m.position, estimate: m.estimate });
+        this.onEvent({ kind: 'queued', position: m.position, estimate: m.estimate, available: m.available });
         return;
       case 'position':
-        this.onEvent({ kind: 'queued', position: m.position, estimate: m.estimate });
+        this.onEvent({ kind: 'queued', position: m.position, estimate: m.estimate, available: m.available });
         return;
       case 'resumed':
         this.clearDropTimers();
@@ -216,8 +212,7 @@ export class ChatSession {
       case 'msg':
         return this.decrypt(m.seq, m.data);
       case 'ack':
-        this.resendLater.succeeded();
-        if (this.outbox.ack(m.seq)) this.onEvent({ kind: 'ack', seq: m.seq });
+        if (this.delivery.ack(m.seq)) this.onEvent({ kind: 'ack', seq: m.seq });
         return;
       case 'service':
         return this.service(m.state === 'ok');
@@ -284,12 +279,11 @@ export class ChatSession {
    */
   private service(ok: boolean): void {
     this.degraded = !ok;
-    this.resendLater.cancel();
+    this.delivery.pause();
     if (!ok) {
       this.onEvent({ kind: 'link', up: false });
       return;
     }
-    this.resendLater.succeeded();
     // Before `queued` there is nothing to resume; during a resume, `resumed` says when.
     if (this.ready || this.chat === null) this.onEvent({ kind: 'link', up: true });
     this.flush();
@@ -300,11 +294,8 @@ export class ChatSession {
     if (seq !== undefined) {
       // A message after one the server could not store arrives as a gap: it goes again,
       // in order, right behind the earlier one.
-      if (code === 'ERR_BAD_SEQUENCE' && this.outbox.waitsBehind(seq)) {
-        if (!this.degraded) this.resendLater.schedule();
-        return;
-      }
-      if (this.outbox.fail(seq)) this.onEvent({ kind: 'failed', seq, code });
+      if (code === 'ERR_BAD_SEQUENCE' && this.delivery.hold(seq, code, this.degraded)) return;
+      if (this.delivery.fail(seq)) this.onEvent({ kind: 'failed', seq, code });
       return;
     }
     if (code === 'ERR_RESUME_FAILED') {
@@ -323,7 +314,7 @@ export class ChatSession {
   private unavailable(seq: number | undefined): void {
     if (seq !== undefined) {
       // Not stored: it stays pending and goes again on `service: ok`, or after a wait.
-      if (!this.degraded) this.resendLater.schedule();
+      this.delivery.hold(seq, 'ERR_UNAVAILABLE', this.degraded);
       return;
     }
     if (this.resuming) {
@@ -343,29 +334,21 @@ export class ChatSession {
   private clearDropTimers(): void {
     if (this.giveUp) clearTimeout(this.giveUp);
     this.giveUp = null;
-    if (this.quietDrop) clearTimeout(this.quietDrop);
-    this.quietDrop = null;
+    this.dropNotice.clear();
   }
 
   private dropped(code: number): boolean {
     if (this.over) return false;
     this.ready = false;
     this.resuming = false;
-    this.resendLater.cancel();
+    this.delivery.pause();
     const final = FINAL_CLOSES.get(code);
     if (final) {
       this.finish();
       this.onEvent(final);
       return false;
     }
-    if (code !== CLOSE_CODES.serviceRestart) {
-      this.onEvent({ kind: 'link', up: false });
-    } else {
-      this.quietDrop ??= setTimeout(() => {
-        this.quietDrop = null;
-        if (!this.ready && !this.over) this.onEvent({ kind: 'link', up: false });
-      }, QUIET_RESTART_MS);
-    }
+    this.dropNotice.dropped(code);
     // Past the server's grace the chat is gone even if we get through: say so, with the
     // line's numbers, rather than show "Reconnecting…" for ever to someone in crisis.
     // Never queued (the chat cannot be reached at all): give up sooner, with the numbers.
@@ -384,8 +367,7 @@ export class ChatSession {
 
   /** After a reconnect, whatever the server has not acknowledged goes again, unchanged. */
   private flush(): void {
-    if (!this.canSend || !this.cipher.established) return;
-    for (const item of this.outbox.unsent()) this.socket.send({ type: 'msg', seq: item.seq, data: item.data });
+    if (this.canSend && this.cipher.established) this.delivery.flush();
   }
 
   /** Forget everything: keys, token, pending ciphertext. Safe to call more than once. */
@@ -393,12 +375,11 @@ export class ChatSession {
     if (this.over) return;
     this.over = true;
     this.clearDropTimers();
-    this.resendLater.cancel();
     this.ready = false;
     this.token = null;
     this.chat = null;
     this.socket.stop();
-    this.outbox.clear();
+    this.delivery.clear();
     this.cipher.wipe();
   }
 }

@@ -1,5 +1,5 @@
-import { createExitKeyDetector } from '../shared/exit-keys.js';
-import { isHostToFrame, type FrameToHost } from '../shared/frame-messages.js';
+import { createExitKeyDetector } from '../../browser-shared/exit-keys.js';
+import { isHostToFrame, type FrameToHost } from '../../browser-shared/frame-messages.js';
 
 export interface QuickExitOptions {
   framed: boolean;

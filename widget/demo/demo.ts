@@ -1,5 +1,5 @@
 import { PATHS, type LinesResponse } from '../../protocol/http.js';
-import { h } from '../shared/dom.js';
+import { h } from '../../browser-shared/dom.js';
 
 /**
  * The demo page picks its line and language from ?line=…&lang=… by editing the loader's

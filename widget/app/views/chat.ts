@@ -1,6 +1,6 @@
 import { LIMITS } from '../../../protocol/limits.js';
-import { h, uid } from '../../shared/dom.js';
-import { TypingSignal } from '../../shared/typing-signal.js';
+import { h, uid } from '../../../browser-shared/dom.js';
+import { TypingSignal } from '../../../browser-shared/typing-signal.js';
 import { t } from '../i18n.js';
 
 export interface ChatView {
@@ -13,6 +13,11 @@ export interface ChatView {
   setTyping(on: boolean): void;
   setLink(up: boolean): void;
   setOperator(name: string): void;
+  /**
+   * The chat is over: the composer gives way to a closing panel, and the conversation
+   * stays readable until the visitor clears it, closes the widget or quick-exits.
+   */
+  showEnded(panel: HTMLElement): void;
 }
 
 export interface ChatHandlers {
@@ -21,12 +26,16 @@ export interface ChatHandlers {
   retry(seq: number): void;
   typing(on: boolean): void;
   end(): void;
+  /** The line's name, for "End the chat with 1712?". */
+  lineName: string;
 }
 
 /** Warn before the limit, not only at it, so a long message is not cut off by surprise. */
 const COUNTER_FROM = LIMITS.maxMessageChars - 500;
 /** If a typing "off" is lost, the indicator still goes away. */
 const TYPING_TIMEOUT_MS = 15_000;
+/** On a touch screen Enter makes a new line and there is no Shift: no keyboard hint. */
+const TOUCH = '(pointer: coarse)';
 
 export function chatView(operatorName: string, handlers: ChatHandlers): ChatView {
   let operator = operatorName;
@@ -88,12 +97,13 @@ export function chatView(operatorName: string, handlers: ChatHandlers): ChatView
   const updateCounter = () => {
     const n = input.value.length;
     counter.hidden = n < COUNTER_FROM;
-    counter.textContent = t('chat.counter', { count: n, max: LIMITS.maxMessageChars });
+    counter.textContent = t('chat.counter', { used: n, max: LIMITS.maxMessageChars });
   };
 
   input.addEventListener('keydown', (event) => {
-    // Enter sends, Shift+Enter is a new line; never while an IME is composing.
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+    // Enter sends, Shift+Enter is a new line; never while an IME is composing. On touch
+    // screens Enter is a new line, and Send sends.
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && !touch) {
       event.preventDefault();
       submit();
     }
@@ -105,18 +115,39 @@ export function chatView(operatorName: string, handlers: ChatHandlers): ChatView
   });
   input.addEventListener('blur', () => signal.stop());
 
+  const confirmTitle = uid('confirm');
+  const keepChatting = h('button', { type: 'button', class: 'secondary', onclick: () => askToEnd(false) }, t('chat.confirmEndNo'));
+  // Ending is asked once, in words, away from Send: one slip of the thumb must not end it.
+  const confirm = h('div', { class: 'confirm-end', role: 'group', 'aria-labelledby': confirmTitle, hidden: true },
+    h('p', { id: confirmTitle, class: 'confirm-title' }, t('chat.confirmEnd', { line: handlers.lineName })),
+    h('p', {}, t('chat.confirmEndText')),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'primary', onclick: () => {
+        signal.stop();
+        handlers.end();
+      } }, t('chat.confirmEndYes')),
+      keepChatting,
+    ),
+  );
+  const endButton = h('button', { type: 'button', class: 'secondary end', onclick: () => askToEnd(true) }, t('chat.end'));
+  const askToEnd = (asking: boolean) => {
+    confirm.hidden = !asking;
+    actions.hidden = asking;
+    (asking ? keepChatting : endButton).focus();
+  };
+  const actions = h('div', { class: 'actions' },
+    h('button', { type: 'submit', class: 'primary' }, t('chat.send')),
+    endButton,
+  );
+  const touch = window.matchMedia(TOUCH).matches;
+  if (touch) input.setAttribute('aria-describedby', counterId);
   const form = h('form', { class: 'composer', novalidate: true },
     h('label', { for: inputId }, t('chat.message')),
     input,
-    h('p', { id: hintId, class: 'hint' }, t('chat.hint')),
+    touch ? null : h('p', { id: hintId, class: 'hint' }, t('chat.hint')),
     counter,
-    h('div', { class: 'actions' },
-      h('button', { type: 'submit', class: 'primary' }, t('chat.send')),
-      h('button', { type: 'button', class: 'secondary', onclick: () => {
-        signal.stop();
-        handlers.end();
-      } }, t('chat.end')),
-    ),
+    actions,
+    confirm,
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -152,6 +183,13 @@ export function chatView(operatorName: string, handlers: ChatHandlers): ChatView
     setOperator(name) {
       operator = name;
       heading.textContent = t('chat.title', { name });
+    },
+    showEnded(panel) {
+      signal.stop();
+      view.setTyping(false);
+      link.hidden = true;
+      form.replaceWith(panel);
+      document.documentElement.dataset.view = 'chat-ended';
     },
   };
   view.setOperator(operator);

@@ -1,5 +1,5 @@
 import type { LinesResponse, PublicLine } from '../../../protocol/http.js';
-import { h } from '../../shared/dom.js';
+import { h } from '../../../browser-shared/dom.js';
 import { t, uiLanguage } from '../i18n.js';
 import { formatHours } from '../opening-hours.js';
 import { contactsSection } from './contacts.js';

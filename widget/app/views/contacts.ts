@@ -1,12 +1,14 @@
 import type { LinesResponse, PublicLine } from '../../../protocol/http.js';
-import { h, telHref } from '../../shared/dom.js';
-import { t } from '../i18n.js';
+import { h, telHref } from '../../../browser-shared/dom.js';
+import { numberIsolate, t, tWith } from '../i18n.js';
 
 /**
  * Other ways to get help: the line's own phone, then its configured alternatives (other
- * lines by name and number, phone numbers, web pages).
+ * lines by name and number, phone numbers, web pages), and with `emergency` the emergency
+ * number too. The server only lists alternatives of the line's own family, so victim
+ * support and perpetrator prevention never point at each other.
  */
-export function contactsSection(lines: LinesResponse, line: PublicLine): HTMLElement | null {
+export function contactsSection(lines: LinesResponse, line: PublicLine, options: { emergency?: boolean } = {}): HTMLElement | null {
   const items: HTMLElement[] = [];
   // A line often lists its own number among its alternatives: show each number once.
   const numbers = new Set<string>();
@@ -26,6 +28,9 @@ export function contactsSection(lines: LinesResponse, line: PublicLine): HTMLEle
       else if (other) items.push(h('li', {}, other.name));
     }
   }
+  if (options.emergency && !numbers.has(lines.emergency)) {
+    items.push(h('li', {}, h('span', { class: 'contact-name' }, t('contacts.emergency')), ' ', callLink(lines.emergency)));
+  }
   if (items.length === 0) return null;
   return h('section', { class: 'contacts', 'aria-labelledby': 'contacts-heading' },
     h('h2', { id: 'contacts-heading' }, t('contacts.heading')),
@@ -37,7 +42,12 @@ function phoneItem(name: string, number: string): HTMLElement {
   // Lines such as 1712 or 108 are named after their number: say it once.
   const digits = (s: string) => s.replace(/[^\d+]/g, '');
   if (digits(name) === digits(number)) {
-    return h('li', {}, h('a', { href: telHref(number), class: 'phone' }, t('app.call', { number })));
+    return h('li', {}, callLink(number));
   }
-  return h('li', {}, h('span', { class: 'contact-name' }, name), ' ', h('a', { href: telHref(number), class: 'phone' }, number));
+  return h('li', {}, h('span', { class: 'contact-name' }, name), ' ', h('a', { href: telHref(number), class: 'phone', dir: 'ltr' }, number));
+}
+
+/** "Call 112", with the number kept left to right. */
+function callLink(number: string): HTMLElement {
+  return h('a', { href: telHref(number), class: 'phone' }, tWith('app.call', 'number', numberIsolate(number)));
 }

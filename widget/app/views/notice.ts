@@ -1,4 +1,4 @@
-import { h } from '../../shared/dom.js';
+import { h } from '../../../browser-shared/dom.js';
 
 /** A heading, a sentence and maybe one action: unknown line, failed load, old version. */
 export function noticeView(title: string, text: string, action?: { label: string; run(): void }): HTMLElement {

@@ -1,5 +1,5 @@
 import type { LinesResponse, PublicLine } from '../../../protocol/http.js';
-import { h } from '../../shared/dom.js';
+import { h } from '../../../browser-shared/dom.js';
 import { t } from '../i18n.js';
 import { contactsSection } from './contacts.js';
 

@@ -1,5 +1,5 @@
 import type { LinesResponse, PublicLine } from '../../../protocol/http.js';
-import { h, telHref } from '../../shared/dom.js';
+import { h } from '../../../browser-shared/dom.js';
 import { t } from '../i18n.js';
 import { contactsSection } from './contacts.js';
 
@@ -14,8 +14,7 @@ export function untrustedView(lines: LinesResponse, line: PublicLine, onRestart:
     h('h1', {}, t('untrusted.title')),
     h('p', {}, t('untrusted.text', { context })),
     h('p', { class: 'note' }, t('untrusted.forgotten')),
-    contactsSection(lines, line),
-    h('p', { class: 'urgent' }, t('app.emergencyBefore'), h('a', { href: telHref(lines.emergency), class: 'phone' }, t('app.call', { number: lines.emergency }))),
+    contactsSection(lines, line, { emergency: true }),
     h('button', { type: 'button', class: 'secondary', onclick: onRestart }, t('ended.restart')),
   );
 }
