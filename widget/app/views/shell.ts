@@ -26,8 +26,9 @@ export interface ShellOptions {
 }
 
 /**
- * The frame every view sits in: a header with the interface language, Minimise and Quick
- * exit (always there), the main region, and the emergency number at the bottom.
+ * The frame every view sits in: a header with Minimise and Quick exit (always there), the
+ * interface language below it (while no chat is on screen), the main region, and the
+ * emergency number at the bottom.
  */
 export function createShell(options: ShellOptions): Shell {
   let title = '';
@@ -38,7 +39,7 @@ export function createShell(options: ShellOptions): Shell {
     ? h('button', { type: 'button', class: 'minimise', onclick: () => options.onMinimise() })
     : null;
   const languageId = uid('ui-language');
-  const languageLabel = h('label', { for: languageId, class: 'visually-hidden' });
+  const languageLabel = h('label', { for: languageId });
   // Each language in its own name and script, so anyone finds theirs.
   const language = h('select', { id: languageId, class: 'ui-language' },
     UI_LANGUAGES.map((code) => h('option', { value: code, lang: code }, languageAutonym(code))),
@@ -64,7 +65,8 @@ export function createShell(options: ShellOptions): Shell {
   relabel();
 
   const root = h('div', { class: 'app' },
-    h('header', { class: 'bar' }, titleEl, h('div', { class: 'bar-actions' }, languageField, minimise, quickExit)),
+    h('header', { class: 'bar' }, titleEl, h('div', { class: 'bar-actions' }, minimise, quickExit)),
+    languageField,
     main,
     footer,
   );

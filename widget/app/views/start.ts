@@ -25,7 +25,8 @@ export function startView(
   const context = line.family === 'perpetrator-prevention' ? 'perpetrator-prevention' : undefined;
   const current: StartChoice = { ...choice };
   if (line.topics.length === 1) current.topic = line.topics[0] ?? null;
-  const now = line.languagesNow.filter((code) => line.languages.includes(code));
+  // An older server does not say who is on duty: assume the line's languages.
+  const now = (line.languagesNow ?? line.languages).filter((code) => line.languages.includes(code));
   if (!current.language || !line.languages.includes(current.language)) current.language = now[0] ?? line.languages[0] ?? null;
 
   const errorId = uid('topic-error');

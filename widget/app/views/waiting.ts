@@ -5,6 +5,9 @@ import { languageName } from '../language-names.js';
 import { breathingExercise } from './breathing.js';
 import { contactsSection } from './contacts.js';
 
+/** When the server does not say (an older one), alternatives appear past this wait. */
+const DEFAULT_ALTERNATIVES_AFTER_S = 300;
+
 export interface QueueState {
   position: number;
   /** Seconds, or null when nobody is staffed to estimate from. */
@@ -80,7 +83,7 @@ export function waitingView(lines: LinesResponse, line: PublicLine, language: st
       document.documentElement.dataset.queued = 'true';
       position.textContent = t('waiting.position', { position: state.position });
       estimate.textContent = state.available ? estimateText(state.estimate) : '';
-      const long = state.estimate !== null && state.estimate > line.alternativesAfterSeconds;
+      const long = state.estimate !== null && state.estimate > (line.alternativesAfterSeconds ?? DEFAULT_ALTERNATIVES_AFTER_S);
       showAlert(!state.available ? 'nobody' : long ? 'long' : null);
     },
     setLink(up) {
