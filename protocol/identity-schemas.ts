@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { idSchema } from './ids.js';
 
 /**
@@ -6,19 +6,19 @@ import { idSchema } from './ids.js';
  * mean). The server checks only that they are well formed and certified; the widget checks
  * everything again itself.
  */
-const signatureSchema = z.string().length(86).regex(/^[A-Za-z0-9_-]+$/); // 64 bytes
-const signingKeySchema = z.string().length(43).regex(/^[A-Za-z0-9_-]+$/); // 32 bytes
+const signatureSchema = z.string().check(z.length(86), z.regex(/^[A-Za-z0-9_-]+$/)); // 64 bytes
+const signingKeySchema = z.string().check(z.length(43), z.regex(/^[A-Za-z0-9_-]+$/)); // 32 bytes
 
 export const certificateSchema = z.strictObject({
   operator: idSchema,
-  name: z.string().min(1).max(80),
+  name: z.string().check(z.minLength(1), z.maxLength(80)),
   key: signingKeySchema,
-  expires: z.number().int().positive(),
+  expires: z.int().check(z.positive()),
   signature: signatureSchema,
 });
 
 export const chatKeyProofSchema = z.strictObject({
   certificate: certificateSchema,
-  expires: z.number().int().positive(),
+  expires: z.int().check(z.positive()),
   signature: signatureSchema,
 });

@@ -1,5 +1,11 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { LIMITS } from './limits.js';
+
+/**
+ * Every protocol schema is built with zod/mini's functional API: the widget bundles these,
+ * and zod/mini weighs about a tenth of classic zod. Server code may wrap them in classic
+ * zod schemas of its own (both share zod's core).
+ */
 
 /** Id aliases, so a signature says which id it wants. */
 export type TicketId = string;
@@ -9,20 +15,20 @@ export type LineId = string;
 export type TopicId = string;
 export type LanguageCode = string;
 
-export const idSchema = z
-  .string()
-  .min(1)
-  .max(LIMITS.maxIdChars)
-  .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only');
+export const idSchema = z.string().check(
+  z.minLength(1),
+  z.maxLength(LIMITS.maxIdChars),
+  z.regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only'),
+);
 
 /** BCP 47 primary language subtags we serve: two or three lower-case letters. */
-export const languageSchema = z.string().regex(/^[a-z]{2,3}$/, 'a language code such as nl or fr');
+export const languageSchema = z.string().check(z.regex(/^[a-z]{2,3}$/, 'a language code such as nl or fr'));
 
 /** Keys and ciphertext travel as unpadded URL-safe base64 (libsodium's default variant). */
 export const base64Schema = (max: number) =>
-  z.string().min(1).max(max).regex(/^[A-Za-z0-9_-]+$/, 'unpadded URL-safe base64');
+  z.string().check(z.minLength(1), z.maxLength(max), z.regex(/^[A-Za-z0-9_-]+$/, 'unpadded URL-safe base64'));
 
 /** An X25519 public key is 32 bytes: 43 characters of unpadded base64. */
-export const publicKeySchema = z.string().length(43).regex(/^[A-Za-z0-9_-]+$/);
+export const publicKeySchema = z.string().check(z.length(43), z.regex(/^[A-Za-z0-9_-]+$/));
 
-export const seqSchema = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+export const seqSchema = z.int().check(z.minimum(1), z.maximum(Number.MAX_SAFE_INTEGER));

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { LIMITS } from './limits.js';
 import { base64Schema, idSchema, languageSchema, publicKeySchema, seqSchema } from './ids.js';
 import { ERROR_CODES, type ErrorCode } from './errors.js';
@@ -19,7 +19,7 @@ export const operatorToServerSchema = z.discriminatedUnion('type', [
    * `proof` vouches for it with the operator's certified identity (required when the
    * deployment has an organisation key: `welcome.identity` says so).
    */
-  z.strictObject({ type: z.literal('accept'), ticket: idSchema, key: publicKeySchema, proof: chatKeyProofSchema.optional() }),
+  z.strictObject({ type: z.literal('accept'), ticket: idSchema, key: publicKeySchema, proof: z.optional(chatKeyProofSchema) }),
   z.strictObject({ type: z.literal('decline'), ticket: idSchema }),
   z.strictObject({
     type: z.literal('msg'),
@@ -43,7 +43,7 @@ const profileSchema = z.strictObject({
   lines: z.array(idSchema),
   languages: z.array(languageSchema),
   topics: z.array(idSchema),
-  capacity: z.number().int().min(1),
+  capacity: z.int().check(z.minimum(1)),
 });
 export type OperatorProfile = z.infer<typeof profileSchema>;
 
@@ -55,7 +55,7 @@ const chatSummarySchema = z.strictObject({
   /** The visitor's ephemeral X25519 public key. */
   key: publicKeySchema,
   /** Seconds the visitor waited before this operator accepted. */
-  waited: z.number().int().min(0),
+  waited: z.int().check(z.minimum(0)),
 });
 export type ChatSummary = z.infer<typeof chatSummarySchema>;
 
@@ -81,9 +81,9 @@ export const serverToOperatorSchema = z.discriminatedUnion('type', [
     language: languageSchema,
     topic: idSchema,
     /** Seconds the visitor has waited so far. */
-    waited: z.number().int().min(0),
+    waited: z.int().check(z.minimum(0)),
     /** Seconds until the offer passes to another operator. */
-    expiresIn: z.number().int().min(0),
+    expiresIn: z.int().check(z.minimum(0)),
   }),
   z.strictObject({
     type: z.literal('offer-withdrawn'),
@@ -98,9 +98,9 @@ export const serverToOperatorSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('error'),
     code: z.enum(ERROR_CODES as [ErrorCode, ...ErrorCode[]]),
-    chat: idSchema.optional(),
-    ticket: idSchema.optional(),
-    seq: seqSchema.optional(),
+    chat: z.optional(idSchema),
+    ticket: z.optional(idSchema),
+    seq: z.optional(seqSchema),
   }),
 ]);
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { LIMITS } from './limits.js';
 import { base64Schema, idSchema, languageSchema, publicKeySchema, seqSchema } from './ids.js';
 import { ERROR_CODES, type ErrorCode } from './errors.js';
@@ -26,7 +26,7 @@ export const visitorToServerSchema = z.discriminatedUnion('type', [
     type: z.literal('resume'),
     token: base64Schema(128),
     /** Highest operator `seq` already received; everything after it is sent again. */
-    received: z.number().int().min(0),
+    received: z.int().check(z.minimum(0)),
   }),
   z.strictObject({ type: z.literal('msg'), seq: seqSchema, data: base64Schema(LIMITS.maxCiphertextChars) }),
   z.strictObject({ type: z.literal('typing'), on: z.boolean() }),
@@ -45,7 +45,7 @@ export type VisitorToServer = z.infer<typeof visitorToServerSchema>;
 export const serviceSchema = z.strictObject({ type: z.literal('service'), state: z.enum(['degraded', 'ok']) });
 
 /** Seconds until an operator is likely free; null when nobody is staffed to estimate from. */
-const estimateSchema = z.number().int().min(0).nullable();
+const estimateSchema = z.nullable(z.int().check(z.minimum(0)));
 export const endedBySchema = z.enum(['visitor', 'operator', 'system']);
 export type EndedBy = z.infer<typeof endedBySchema>;
 
@@ -55,19 +55,19 @@ export const serverToVisitorSchema = z.discriminatedUnion('type', [
     chat: idSchema,
     /** Secret that lets this visitor, and only it, resume after a dropped connection. */
     token: base64Schema(128),
-    position: z.number().int().min(1),
+    position: z.int().check(z.minimum(1)),
     estimate: estimateSchema,
   }),
-  z.strictObject({ type: z.literal('position'), position: z.number().int().min(1), estimate: estimateSchema }),
+  z.strictObject({ type: z.literal('position'), position: z.int().check(z.minimum(1)), estimate: estimateSchema }),
   z.strictObject({ type: z.literal('resumed'), chat: idSchema }),
   z.strictObject({
     type: z.literal('connected'),
     /** The operator's ephemeral X25519 public key for this chat. */
     key: publicKeySchema,
     /** The name the operator chose to show visitors. */
-    operator: z.string().max(80),
+    operator: z.string().check(z.maxLength(80)),
     /** The operator's certified identity vouching for `key`; the widget checks it. */
-    proof: chatKeyProofSchema.optional(),
+    proof: z.optional(chatKeyProofSchema),
   }),
   z.strictObject({ type: z.literal('msg'), seq: seqSchema, data: base64Schema(LIMITS.maxCiphertextChars) }),
   /** The server holds the visitor's message `seq`: it will reach the operator. */
@@ -79,7 +79,7 @@ export const serverToVisitorSchema = z.discriminatedUnion('type', [
     type: z.literal('error'),
     code: z.enum(ERROR_CODES as [ErrorCode, ...ErrorCode[]]),
     /** The visitor message this error is about, so the widget can offer to resend it. */
-    seq: seqSchema.optional(),
+    seq: z.optional(seqSchema),
   }),
 ]);
 

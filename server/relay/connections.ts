@@ -1,7 +1,7 @@
 import type { OperatorId, TicketId } from '../../protocol/ids.js';
 import type { ServerToOperator } from '../../protocol/operator-messages.js';
 import type { ServerToVisitor, serviceSchema } from '../../protocol/visitor-messages.js';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { channels, type Bus } from '../bus/bus.js';
 import { errorFields, type Logger } from '../logging.js';
 import type { SealedMessage, Sender, Store } from '../store/store.js';

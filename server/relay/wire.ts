@@ -1,5 +1,5 @@
 import type { WebSocket, RawData } from 'ws';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { ERRORS, type ErrorCode } from '../../protocol/errors.js';
 
 /** Who is at the other end of a socket: used for observation and for the right schema. */
@@ -14,7 +14,7 @@ export type FrameObserver = (direction: 'in' | 'out', kind: SocketKind, frame: s
 export type Parsed<T> = { ok: true; message: T } | { ok: false; code: ErrorCode };
 
 /** Decode one frame: text, JSON, and the direction's schema, or a typed error code. */
-export function parseFrame<S extends z.ZodType>(raw: RawData, isBinary: boolean, schema: S): Parsed<z.infer<S>> {
+export function parseFrame<S extends z.ZodMiniType>(raw: RawData, isBinary: boolean, schema: S): Parsed<z.infer<S>> {
   if (isBinary) return { ok: false, code: 'ERR_BAD_MESSAGE' };
   let json: unknown;
   try {
