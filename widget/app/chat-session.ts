@@ -1,7 +1,7 @@
 import { PATHS } from '../../protocol/http.js';
-import { ChatCipher } from '../../e2e/chat-cipher.js';
+import { ChatCipher } from '../../e2e/noble-cipher.js';
 import { E2EError } from '../../e2e/errors.js';
-import { checkChatKey, readyIdentity } from '../../identity/certificates.js';
+import { checkChatKey, readyIdentity } from '../../identity/noble-certificates.js';
 import { CLOSE_CODES } from '../../protocol/close-codes.js';
 import type { ErrorCode } from '../../protocol/errors.js';
 import type { ChatId, LanguageCode, LineId, TopicId } from '../../protocol/ids.js';
