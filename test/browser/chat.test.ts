@@ -62,8 +62,12 @@ describe('Browser: a visitor and an operator chat through the widget and the con
       expect(frame).to.not.include('BR1-operator');
     }
 
+    // Ending is asked once; the conversation then stays readable until cleared.
     await widget.getByRole('button', { name: 'End chat' }).click();
+    await widget.getByRole('button', { name: 'Yes, end the chat' }).click();
     await widget.getByRole('heading', { name: 'The chat has ended' }).waitFor();
+    await widget.getByRole('log').getByText(fromOperator).waitFor();
+    await widget.getByRole('button', { name: 'Clear now' }).click();
     await widget.getByRole('button', { name: 'Start a new chat' }).waitFor();
     expect(await widget.getByText(fromOperator).count()).to.equal(0);
 

@@ -125,6 +125,7 @@ describe('Browser: operator identity (a widget built with an organisation key)',
     if (shots) await operator.screenshot({ path: join(shots, 'id1-console-identity-loaded.png'), fullPage: true });
 
     await widget.getByRole('button', { name: 'End chat' }).click();
+    await widget.getByRole('button', { name: 'Yes, end the chat' }).click();
     await widget.getByRole('heading', { name: 'The chat has ended' }).waitFor();
   });
 

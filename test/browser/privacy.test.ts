@@ -52,6 +52,7 @@ describe('Browser privacy: a whole chat through the real widget and console (inv
     await panel.getByText(sentinels[2]!).waitFor();
 
     await widget.getByRole('button', { name: 'End chat' }).click();
+    await widget.getByRole('button', { name: 'Yes, end the chat' }).click();
     await widget.getByRole('heading', { name: 'The chat has ended' }).waitFor();
 
     // Invariants 2 and 3: what the server saw and wrote.
