@@ -1,158 +1,16 @@
-import sodium from 'libsodium-wrappers';
-import { LIMITS } from '../protocol/limits.js';
-import { E2EError } from './errors.js';
-import { isChatPlaintext, type ChatPlaintext } from './plaintext.js';
-
-export type Role = 'visitor' | 'operator';
-
-const NONCE_BYTES = 24; // crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-/** Resolves once libsodium's WebAssembly is ready; call before ChatCipher.create. */
-export async function readyCrypto(): Promise<void> {
-  await sodium.ready;
-}
+import { ChatCipher as Cipher, chatCipherFactory } from './cipher-core.js';
+import { sodiumPrimitives } from './sodium-primitives.js';
 
 /**
- * One chat's end-to-end encryption, on one side. Each side makes an ephemeral X25519 pair
- * per chat; the visitor derives keys as the kx "client", the operator as the "server", so
- * each direction has its own key. Every message is padded, then sealed with XChaCha20-
- * Poly1305 whose associated data binds chat id, direction and sequence number: a relay can
- * neither read, alter, replay, reorder nor move a message to another chat undetected.
+ * The chat cipher on libsodium, for the operator console, the scripts and the tests. The
+ * design is in cipher-core.ts; the widget imports noble-cipher.ts, which seals and opens the
+ * same wire format without libsodium.
  */
-export class ChatCipher {
-  private rx: Uint8Array | null = null;
-  private tx: Uint8Array | null = null;
-  private chatId: string | null = null;
-  private sentSeq = 0;
-  private receivedSeq = 0;
-  private wiped = false;
+export type { ChatCipherFactory, Role } from './cipher-core.js';
+export type ChatCipher = Cipher;
+export const ChatCipher = chatCipherFactory(sodiumPrimitives);
 
-  private constructor(
-    readonly role: Role,
-    private readonly keyPair: { publicKey: Uint8Array; privateKey: Uint8Array },
-  ) {}
-
-  static async create(role: Role): Promise<ChatCipher> {
-    await sodium.ready;
-    return new ChatCipher(role, sodium.crypto_kx_keypair());
-  }
-
-  /** Our public key for this chat, as sent on the wire. */
-  get publicKey(): string {
-    return sodium.to_base64(this.keyPair.publicKey);
-  }
-
-  get established(): boolean {
-    return this.tx !== null;
-  }
-
-  /** Highest sequence number received so far (what a resume asks to continue after). */
-  get lastReceived(): number {
-    return this.receivedSeq;
-  }
-
-  /** Derive the directional keys once the peer's key and the chat id are known. */
-  establish(peerPublicKey: string, chatId: string): void {
-    if (this.wiped) throw new E2EError('wiped');
-    let peer: Uint8Array;
-    try {
-      peer = sodium.from_base64(peerPublicKey);
-    } catch {
-      throw new E2EError('malformed');
-    }
-    if (peer.length !== sodium.crypto_kx_PUBLICKEYBYTES) throw new E2EError('malformed');
-    const keys =
-      this.role === 'visitor'
-        ? sodium.crypto_kx_client_session_keys(this.keyPair.publicKey, this.keyPair.privateKey, peer)
-        : sodium.crypto_kx_server_session_keys(this.keyPair.publicKey, this.keyPair.privateKey, peer);
-    this.rx = keys.sharedRx;
-    this.tx = keys.sharedTx;
-    this.chatId = chatId;
-  }
-
-  /** Seal the next outgoing message; returns its sequence number and wire data. */
-  seal(message: ChatPlaintext): { seq: number; data: string } {
-    if (!isChatPlaintext(message)) throw new E2EError((message as { t?: unknown })?.t === 'text' ? 'too-long' : 'malformed');
-    const tx = this.requireKey(this.tx);
-    const seq = this.sentSeq + 1;
-    const encoded = encoder.encode(JSON.stringify(message));
-    // Refuse here what the server would refuse after: the sealed result must fit the wire limit.
-    if (encoded.length > LIMITS.maxPlaintextBytes) throw new E2EError('too-long');
-    const padded = sodium.pad(encoded, LIMITS.padBlockBytes);
-    // Web Crypto's generator: libsodium's randombytes_buf is about ten times slower here.
-    const nonce = crypto.getRandomValues(new Uint8Array(NONCE_BYTES));
-    const sealed = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
-      padded,
-      this.associatedData(this.role, seq),
-      null,
-      nonce,
-      tx,
-    );
-    const wire = new Uint8Array(NONCE_BYTES + sealed.length);
-    wire.set(nonce, 0);
-    wire.set(sealed, NONCE_BYTES);
-    this.sentSeq = seq;
-    return { seq, data: sodium.to_base64(wire) };
-  }
-
-  /**
-   * Open an incoming message. Sequence numbers must arrive exactly in order: an old one is
-   * a replay (or a harmless resend after reconnecting — callers may ignore it), a gap means
-   * something was dropped or reordered.
-   */
-  open(seq: number, data: string): ChatPlaintext {
-    const rx = this.requireKey(this.rx);
-    if (seq <= this.receivedSeq) throw new E2EError('replay');
-    if (seq !== this.receivedSeq + 1) throw new E2EError('out-of-order');
-    let wire: Uint8Array;
-    try {
-      wire = sodium.from_base64(data);
-    } catch {
-      throw new E2EError('malformed');
-    }
-    if (wire.length <= NONCE_BYTES) throw new E2EError('malformed');
-    const peerRole: Role = this.role === 'visitor' ? 'operator' : 'visitor';
-    let padded: Uint8Array;
-    try {
-      padded = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
-        null,
-        wire.subarray(NONCE_BYTES),
-        this.associatedData(peerRole, seq),
-        wire.subarray(0, NONCE_BYTES),
-        rx,
-      );
-    } catch {
-      throw new E2EError('tampered');
-    }
-    let message: unknown;
-    try {
-      message = JSON.parse(decoder.decode(sodium.unpad(padded, LIMITS.padBlockBytes)));
-    } catch {
-      throw new E2EError('malformed');
-    }
-    if (!isChatPlaintext(message)) throw new E2EError('malformed');
-    this.receivedSeq = seq;
-    return message;
-  }
-
-  /** Forget every key: after this the chat can be neither read nor continued. */
-  wipe(): void {
-    for (const key of [this.rx, this.tx, this.keyPair.privateKey]) if (key) sodium.memzero(key);
-    this.rx = null;
-    this.tx = null;
-    this.wiped = true;
-  }
-
-  private requireKey(key: Uint8Array | null): Uint8Array {
-    if (this.wiped) throw new E2EError('wiped');
-    if (!key || this.chatId === null) throw new E2EError('not-established');
-    return key;
-  }
-
-  /** Binds chat, direction (by sender role) and sequence number to each ciphertext. */
-  private associatedData(sender: Role, seq: number): Uint8Array {
-    return encoder.encode(`quietline/1|${this.chatId}|${sender === 'visitor' ? 'v2o' : 'o2v'}|${seq}`);
-  }
+/** Resolves once libsodium's WebAssembly is ready; ChatCipher.create waits for it too. */
+export function readyCrypto(): Promise<void> {
+  return sodiumPrimitives.ready();
 }
