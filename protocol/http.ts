@@ -47,7 +47,15 @@ export interface PublicLine {
   hours: OpeningPeriod[];
   /** Whether the chat is open at the time of the request. */
   open: boolean;
+  /**
+   * The line's languages (in `languages` order) in which an operator who could take a chat of
+   * one of its topics is signed in and available now, busy or not. Empty when nobody is on
+   * duty, and when the service cannot tell (its shared store is unreachable).
+   */
+  languagesNow: LanguageCode[];
   alternatives: Alternative[];
+  /** Show `alternatives` to a waiting visitor once their wait estimate is above this many seconds. */
+  alternativesAfterSeconds: number;
 }
 
 export interface LinesResponse {

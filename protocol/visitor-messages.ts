@@ -46,6 +46,11 @@ export const serviceSchema = z.strictObject({ type: z.literal('service'), state:
 
 /** Seconds until an operator is likely free; null when nobody is staffed to estimate from. */
 const estimateSchema = z.nullable(z.int().check(z.minimum(0)));
+/**
+ * Whether an operator who could take this chat (its line, language and topic) is signed in
+ * and available right now, busy or not; false while nobody who could is on duty.
+ */
+const availableSchema = z.boolean();
 export const endedBySchema = z.enum(['visitor', 'operator', 'system']);
 export type EndedBy = z.infer<typeof endedBySchema>;
 
@@ -57,8 +62,14 @@ export const serverToVisitorSchema = z.discriminatedUnion('type', [
     token: base64Schema(128),
     position: z.int().check(z.minimum(1)),
     estimate: estimateSchema,
+    available: availableSchema,
   }),
-  z.strictObject({ type: z.literal('position'), position: z.int().check(z.minimum(1)), estimate: estimateSchema }),
+  z.strictObject({
+    type: z.literal('position'),
+    position: z.int().check(z.minimum(1)),
+    estimate: estimateSchema,
+    available: availableSchema,
+  }),
   z.strictObject({ type: z.literal('resumed'), chat: idSchema }),
   z.strictObject({
     type: z.literal('connected'),

@@ -133,7 +133,7 @@ export function createApp(deps: AppDeps): QuietlineApp {
       res.status(503).json({ status: 'store-unavailable' });
     }
   });
-  app.use(PATHS.lines, linesRoute(config, clock));
+  app.use(PATHS.lines, linesRoute(config, clock, store));
   app.use(PATHS.leave, leaveRoute(visitors));
   app.use(PATHS.session, sessionRoute({ config, sessions, directory, addresses, logger, signedOut: (token) => sessionWatch.ended(token) }));
   app.get('/', (_req, res) => res.redirect('/demo/'));

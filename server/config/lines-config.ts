@@ -18,6 +18,12 @@ const periodSchema = z
   })
   .refine((p) => p.from < p.to, { message: '"from" must be before "to"', path: ['to'] });
 
+/** Used when neither the line nor the file says when to show alternatives to a waiting visitor. */
+export const DEFAULT_ALTERNATIVES_AFTER_SECONDS = 300;
+
+/** Seconds of estimated wait; at most a day, so a typo in minutes or milliseconds stands out. */
+const alternativesAfter = z.number().int().min(0).max(24 * 60 * 60);
+
 const alternativeSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('line'), line: idSchema }),
   z.strictObject({ kind: z.literal('phone'), name: z.string().min(1), number: z.string().min(1) }),
@@ -34,6 +40,8 @@ const lineSchema = z.strictObject({
   timezone: z.string().optional(),
   hours: z.array(periodSchema),
   alternatives: z.array(alternativeSchema),
+  /** Overrides the file's alternativesAfterSeconds for this line. */
+  alternativesAfterSeconds: alternativesAfter.optional(),
 });
 
 const linesFileSchema = z.strictObject({
@@ -41,14 +49,17 @@ const linesFileSchema = z.strictObject({
   emergency: z.string().min(1),
   exitUrl: z.url(),
   timezone: z.string(),
+  /** Show a line's alternatives to a visitor whose wait estimate is above this many seconds. */
+  alternativesAfterSeconds: alternativesAfter.default(DEFAULT_ALTERNATIVES_AFTER_SECONDS),
   wrapUps: z.array(idSchema).min(1),
   topics: z.array(idSchema).min(1),
   holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date "YYYY-MM-DD"')),
   lines: z.array(lineSchema).min(1),
 });
 
-export type LineConfig = z.infer<typeof lineSchema> & { timezone: string };
-export type LinesConfig = Omit<z.infer<typeof linesFileSchema>, 'lines' | '$comment'> & {
+/** A line with the file's defaults filled in. */
+export type LineConfig = z.infer<typeof lineSchema> & { timezone: string; alternativesAfterSeconds: number };
+export type LinesConfig = Omit<z.infer<typeof linesFileSchema>, 'lines' | '$comment' | 'alternativesAfterSeconds'> & {
   lines: LineConfig[];
 };
 
@@ -113,7 +124,11 @@ export function parseLinesConfig(raw: unknown, source = 'lines config'): LinesCo
     wrapUps: file.wrapUps,
     topics: file.topics,
     holidays: file.holidays,
-    lines: file.lines.map((line) => ({ ...line, timezone: line.timezone ?? file.timezone })),
+    lines: file.lines.map((line) => ({
+      ...line,
+      timezone: line.timezone ?? file.timezone,
+      alternativesAfterSeconds: line.alternativesAfterSeconds ?? file.alternativesAfterSeconds,
+    })),
   };
 }
 

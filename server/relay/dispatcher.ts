@@ -3,13 +3,30 @@ import type { TimerHandle } from '../clock.js';
 import { hasLiveOffer } from '../routing/eligibility.js';
 import { planOffers } from '../routing/plan-offers.js';
 import type { OperatorPresence, Ticket } from '../routing/types.js';
-import { estimateWaitSeconds } from '../routing/wait-estimate.js';
+import { routeKey, type Route } from '../routing/availability.js';
+import { estimateFromStaffing, queueStaffing, type QueueStaffing } from '../routing/wait-estimate.js';
 import { errorFields } from '../logging.js';
 import type { RelayContext } from './relay-context.js';
 import type { LocalConnections } from './connections.js';
 
 /** How often queue positions and estimates are refreshed even when nothing else happens. */
 const REFRESH_EVERY_MS = 15_000;
+
+/**
+ * How often a node with visitors waiting looks whether who is on duty for their queues
+ * changed: an operator who went away, signed out or came on duty through another node (or
+ * whose node died) is told to this node's visitors within this long. One presence read per
+ * node per check, compared per queue; a run follows only when a queue's figure changed.
+ */
+export const ON_DUTY_CHECK_EVERY_MS = 2_000;
+
+/** What a waiting visitor is told of where they stand. */
+export interface Standing {
+  position: number;
+  estimate: number | null;
+  /** Someone who could take the chat is on duty now (see routing/availability.ts). */
+  available: boolean;
+}
 
 /**
  * How many of each line × language × topic queue's oldest tickets a routing run looks at.
@@ -29,8 +46,6 @@ export function routingHeadSize(operators: readonly OperatorPresence[]): number 
     .reduce((sum, op) => sum + Math.max(0, op.capacity - op.active.length), 0);
   return Math.min(ROUTING_HEAD_PER_QUEUE, 2 * free + 5);
 }
-
-type Route = Pick<Ticket, 'line' | 'language' | 'topic'>;
 
 /**
  * Telling positions costs a read per waiting visitor on this node. With few, they are told
@@ -52,7 +67,11 @@ export class Dispatcher {
   private readonly told = new Map<TicketId, string>();
   /** The waiting visitors whose sockets are on this node, and their queue: told positions. */
   private readonly waitingHere = new Map<TicketId, Route>();
+  /** Staffed slots of each queue waited in here, as last told (routeKey → slots). */
+  private readonly toldSlots = new Map<string, number>();
   private refresher: TimerHandle | null = null;
+  private onDutyChecker: TimerHandle | null = null;
+  private checking = false;
   private lastTold = -Infinity;
   private tellLater: TimerHandle | null = null;
   private stopped = false;
@@ -70,11 +89,18 @@ export class Dispatcher {
       this.refresher = this.ctx.clock.after(REFRESH_EVERY_MS, tick);
     };
     this.refresher = this.ctx.clock.after(REFRESH_EVERY_MS, tick);
+    const check = () => {
+      if (this.stopped) return;
+      void this.checkOnDuty();
+      this.onDutyChecker = this.ctx.clock.after(ON_DUTY_CHECK_EVERY_MS, check);
+    };
+    this.onDutyChecker = this.ctx.clock.after(ON_DUTY_CHECK_EVERY_MS, check);
   }
 
   stop(): void {
     this.stopped = true;
     this.refresher?.cancel();
+    this.onDutyChecker?.cancel();
     this.tellLater?.cancel();
     for (const timer of this.offerTimers.values()) timer.cancel();
     this.offerTimers.clear();
@@ -119,14 +145,42 @@ export class Dispatcher {
   }
 
   /** Where a new ticket stands now, for the first `queued` reply; watched from then on. */
-  async standing(ticket: Ticket): Promise<{ position: number; estimate: number | null }> {
+  async standing(ticket: Ticket): Promise<Standing> {
     this.watch(ticket);
     const [positions, operators] = await Promise.all([this.ctx.store.queuePositions([ticket]), this.ctx.store.listPresence()]);
     const position = positions.get(ticket.id) ?? 1;
-    const estimate = estimateWaitSeconds(position, ticket, operators, await this.ctx.store.recentHandleTimes(ticket.line));
+    const staffing = queueStaffing(operators, ticket);
+    const told = standingOf(position, staffing, await this.ctx.store.recentHandleTimes(ticket.line));
     // The caller tells the visitor this; later runs send only changes from it.
-    this.told.set(ticket.id, `${position}/${estimate}`);
-    return { position, estimate };
+    this.told.set(ticket.id, summary(told));
+    return told;
+  }
+
+  /**
+   * Whether who is on duty changed for a queue that a visitor here waits in, since they were
+   * last told: then a run tells them (and routes). The nodes share presence through the
+   * store, so a change made through any node is seen here.
+   */
+  async checkOnDuty(): Promise<void> {
+    if (this.checking || this.stopped || this.waitingHere.size === 0) return;
+    this.checking = true;
+    try {
+      const operators = await this.ctx.store.listPresence();
+      const seen = new Set<string>();
+      for (const route of this.waitingHere.values()) {
+        const key = routeKey(route);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        if (this.toldSlots.get(key) !== queueStaffing(operators, route).slots) {
+          void this.schedule();
+          return;
+        }
+      }
+    } catch {
+      // The store is away: visitors are told so ('service'); the next check tries again.
+    } finally {
+      this.checking = false;
+    }
   }
 
   private async run(): Promise<void> {
@@ -183,12 +237,19 @@ export class Dispatcher {
     await this.schedule();
   }
 
-  /** Tell this node's waiting visitors where they stand, when that changed. */
+  /**
+   * Tell this node's waiting visitors where they stand, when that changed. Staffing is worked
+   * out once per queue, not per visitor; only the position differs between them.
+   */
   private async tellPositions(operators: OperatorPresence[]): Promise<void> {
     const ids = [...this.waitingHere.keys()];
-    if (ids.length === 0) return;
+    if (ids.length === 0) {
+      this.toldSlots.clear();
+      return;
+    }
     const positions = await this.ctx.store.queuePositions([...this.waitingHere].map(([id, route]) => ({ id, ...route })));
     const samplesByLine = new Map<string, number[]>();
+    const staffingByQueue = new Map<string, QueueStaffing>();
     for (const id of ids) {
       const route = this.waitingHere.get(id);
       const position = positions.get(id);
@@ -202,11 +263,27 @@ export class Dispatcher {
         samples = await this.ctx.store.recentHandleTimes(route.line);
         samplesByLine.set(route.line, samples);
       }
-      const estimate = estimateWaitSeconds(position, route, operators, samples);
-      const summary = `${position}/${estimate}`;
-      if (this.told.get(id) === summary) continue;
-      this.told.set(id, summary);
-      void this.connections.toLocalVisitor(id, { type: 'position', position, estimate });
+      const key = routeKey(route);
+      let staffing = staffingByQueue.get(key);
+      if (!staffing) {
+        staffing = queueStaffing(operators, route);
+        staffingByQueue.set(key, staffing);
+      }
+      const told = standingOf(position, staffing, samples);
+      if (this.told.get(id) === summary(told)) continue;
+      this.told.set(id, summary(told));
+      void this.connections.toLocalVisitor(id, { type: 'position', ...told });
     }
+    this.toldSlots.clear();
+    for (const [key, staffing] of staffingByQueue) this.toldSlots.set(key, staffing.slots);
   }
+}
+
+function standingOf(position: number, staffing: QueueStaffing, recentHandleSeconds: readonly number[]): Standing {
+  return { position, estimate: estimateFromStaffing(position, staffing, recentHandleSeconds), available: staffing.slots > 0 };
+}
+
+/** What was told, to send only changes. */
+function summary(standing: Standing): string {
+  return `${standing.position}/${standing.estimate}/${standing.available}`;
 }

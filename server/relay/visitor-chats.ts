@@ -8,7 +8,7 @@ import type { TimerHandle } from '../clock.js';
 import { isOpen } from '../routing/opening-hours.js';
 import { newTicket } from '../routing/new-ticket.js';
 import type { Ticket } from '../routing/types.js';
-import type { Dispatcher } from './dispatcher.js';
+import type { Dispatcher, Standing } from './dispatcher.js';
 import type { VisitorPeer } from './outbox.js';
 import type { LocalConnections } from './connections.js';
 import { StoreUnavailableError, type EndOptions } from '../store/store.js';
@@ -118,9 +118,10 @@ export class VisitorChats {
     this.openBySender.set(addressKey, (this.openBySender.get(addressKey) ?? new Set()).add(id));
     this.senderOf.set(id, { sender: addressKey, at: this.ctx.clock.now() });
     // From here the visitor must get their token whatever the store does: without it the
-    // chat could not be resumed. A place we cannot read now is told by the next run.
-    const { position, estimate } = await this.dispatcher.standing(ticket).catch(() => ({ position: 1, estimate: null }));
-    await this.connections.toLocalVisitor(id, { type: 'queued', chat: id, token: id + secret, position, estimate });
+    // chat could not be resumed. A place we cannot read now is told by the next run; until
+    // then nothing is promised (no estimate, nobody known to be on duty).
+    const standing = await this.dispatcher.standing(ticket).catch((): Standing => ({ position: 1, estimate: null, available: false }));
+    await this.connections.toLocalVisitor(id, { type: 'queued', chat: id, token: id + secret, ...standing });
     // Language and topic go to the aggregates only: a log line per contact must not say them.
     this.ctx.logger.info({ event: 'ticket.created', ticket: id, line: ticket.line }, 'ticket created');
     await countChat(this.ctx, ticket, 'requested').catch((error: unknown) =>

@@ -1,8 +1,28 @@
-import type { OperatorPresence, Ticket } from './types.js';
-import { handles } from './eligibility.js';
+import type { OperatorPresence } from './types.js';
+import { staffedFor, type Route } from './availability.js';
 
 /** Used until a line has handled chats of its own to learn from. */
 export const DEFAULT_HANDLE_SECONDS = 12 * 60;
+
+/** A queue's chat slots now: those of the operators on duty for it, and how many are free. */
+export interface QueueStaffing {
+  slots: number;
+  free: number;
+}
+
+/**
+ * One figure per queue, so many visitors of one queue cost one pass over the operators.
+ * `slots` is above 0 exactly when someone on duty could answer (see availability.ts).
+ */
+export function queueStaffing(operators: readonly OperatorPresence[], route: Route): QueueStaffing {
+  let slots = 0;
+  let free = 0;
+  for (const op of staffedFor(operators, route)) {
+    slots += op.capacity;
+    free += Math.max(0, op.capacity - op.active.length);
+  }
+  return { slots, free };
+}
 
 /**
  * Seconds until the visitor at `position` is likely answered: the queue ahead of them,
@@ -13,18 +33,20 @@ export const DEFAULT_HANDLE_SECONDS = 12 * 60;
  */
 export function estimateWaitSeconds(
   position: number,
-  ticket: Pick<Ticket, 'line' | 'language' | 'topic'>,
+  ticket: Route,
   operators: readonly OperatorPresence[],
   recentHandleSeconds: readonly number[],
 ): number | null {
-  const staffed = operators.filter((op) => op.status === 'available' && handles(op, ticket));
-  const slots = staffed.reduce((sum, op) => sum + op.capacity, 0);
-  if (slots === 0) return null;
-  const free = staffed.reduce((sum, op) => sum + Math.max(0, op.capacity - op.active.length), 0);
-  const ahead = Math.max(0, position - free);
+  return estimateFromStaffing(position, queueStaffing(operators, ticket), recentHandleSeconds);
+}
+
+/** The same estimate from a queue's staffing worked out once. */
+export function estimateFromStaffing(position: number, staffing: QueueStaffing, recentHandleSeconds: readonly number[]): number | null {
+  if (staffing.slots === 0) return null;
+  const ahead = Math.max(0, position - staffing.free);
   const average =
     recentHandleSeconds.length > 0
       ? recentHandleSeconds.reduce((a, b) => a + b, 0) / recentHandleSeconds.length
       : DEFAULT_HANDLE_SECONDS;
-  return Math.round((ahead * average) / slots);
+  return Math.round((ahead * average) / staffing.slots);
 }

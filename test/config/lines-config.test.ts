@@ -169,6 +169,36 @@ describe('lines config', () => {
     });
   });
 
+  describe('when alternatives are shown to a waiting visitor', () => {
+    it('defaults to 300 seconds for every line when the file does not say', async () => {
+      const raw = await defaultRaw();
+      delete raw.alternativesAfterSeconds;
+      for (const line of parseLinesConfig(raw).lines) expect(line.alternativesAfterSeconds, line.id).to.equal(300);
+    });
+
+    it("takes the file's alternativesAfterSeconds for every line without its own", async () => {
+      const raw = await defaultRaw();
+      raw.alternativesAfterSeconds = 600;
+      raw.lines[lineIndex(raw, 'sos-viol')].alternativesAfterSeconds = 120;
+      const byId = new Map(parseLinesConfig(raw).lines.map((l) => [l.id, l.alternativesAfterSeconds]));
+      expect(byId.get('sos-viol')).to.equal(120);
+      expect(byId.get('1712')).to.equal(600);
+    });
+
+    it('accepts 0: show them as soon as any wait is estimated', async () => {
+      const raw = await defaultRaw();
+      raw.lines[0].alternativesAfterSeconds = 0;
+      expect(parseLinesConfig(raw).lines[0]!.alternativesAfterSeconds).to.equal(0);
+    });
+
+    for (const [value, why] of [[-1, 'negative'], [90.5, 'not whole'], ['300', 'a string'], [86_401, 'longer than a day']] as const) {
+      it(`refuses a value that is ${why}, naming the key`, async () => {
+        expect(await errorFor((raw) => (raw.lines[2].alternativesAfterSeconds = value))).to.include('lines[2].alternativesAfterSeconds');
+        expect(await errorFor((raw) => (raw.alternativesAfterSeconds = value))).to.match(/^lines config: alternativesAfterSeconds: /);
+      });
+    }
+  });
+
   describe('loadLinesConfig', () => {
     it('stops with a ConfigError naming a file it cannot read', async () => {
       const path = fileURLToPath(new URL('./no-such-lines.json', import.meta.url));

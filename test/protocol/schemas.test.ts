@@ -78,9 +78,18 @@ describe('protocol schemas', () => {
 
   it('take a null estimate but not a negative or fractional one', () => {
     const position = (estimate: unknown) =>
-      serverToVisitorSchema.safeParse({ type: 'position', position: 1, estimate }).success;
+      serverToVisitorSchema.safeParse({ type: 'position', position: 1, estimate, available: estimate !== null }).success;
     expect([null, 0, 90].map(position)).to.deep.equal([true, true, true]);
     expect([-1, 1.5, undefined].map(position)).to.deep.equal([false, false, false]);
+  });
+
+  it('require queued and position to say whether anyone is on duty', () => {
+    const queued = { type: 'queued', chat: 'c1', token: 'tok', position: 1, estimate: null };
+    expect(serverToVisitorSchema.safeParse({ ...queued, available: false }).success).to.equal(true);
+    expect(serverToVisitorSchema.safeParse(queued).success).to.equal(false);
+    expect(serverToVisitorSchema.safeParse({ type: 'position', position: 2, estimate: 60, available: true }).success).to.equal(true);
+    expect(serverToVisitorSchema.safeParse({ type: 'position', position: 2, estimate: 60 }).success).to.equal(false);
+    expect(serverToVisitorSchema.safeParse({ type: 'position', position: 2, estimate: 60, available: 'yes' }).success).to.equal(false);
   });
 
   it('give an assigned message every field of a chat summary', () => {
