@@ -190,6 +190,8 @@ export function chatView(operatorName: string, handlers: ChatHandlers): ChatView
       link.hidden = true;
       form.replaceWith(panel);
       document.documentElement.dataset.view = 'chat-ended';
+      // Focus (and so a screen reader) goes to what happened: "The chat has ended".
+      panel.querySelector<HTMLElement>('h2')?.focus();
     },
   };
   view.setOperator(operator);

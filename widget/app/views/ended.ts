@@ -29,7 +29,7 @@ export function endedPanel(
   handlers: { onClear(): void; onRestart(): void },
 ): HTMLElement {
   return h('section', { class: 'ended-panel', 'aria-labelledby': 'ended-heading' },
-    h('h2', { id: 'ended-heading', role: 'status' }, t(`ended.by.${by}`)),
+    h('h2', { id: 'ended-heading', tabindex: -1 }, t(`ended.by.${by}`)),
     h('p', {}, t('ended.text', { context: contextOf(line) })),
     h('p', { class: 'note' }, t('ended.kept')),
     h('div', { class: 'actions' },
