@@ -236,8 +236,10 @@ export class Desk {
     const chat = this.chats.get(m.chat);
     if (!chat) return;
     if (m.by !== 'operator') {
-      chat.panel.visitorLeft(m.by);
-      this.deps.announce(t(m.by === 'visitor' ? 'chat.visitorLeft' : 'chat.systemEnded'));
+      // Left, left by quick exit, or lost: three different situations for the operator.
+      const how = m.by === 'visitor' && m.quick ? 'quick-exit' : m.by;
+      chat.panel.visitorLeft(how);
+      this.deps.announce(t({ visitor: 'chat.visitorLeft', 'quick-exit': 'chat.visitorQuickExit', system: 'chat.systemEnded' }[how]));
       return;
     }
     // Wrapped up: the chat and its keys are gone from this console.

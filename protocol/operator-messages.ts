@@ -94,7 +94,17 @@ export const serverToOperatorSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('msg'), chat: idSchema, seq: seqSchema, data: base64Schema(LIMITS.maxCiphertextChars) }),
   z.strictObject({ type: z.literal('ack'), chat: idSchema, seq: seqSchema }),
   z.strictObject({ type: z.literal('typing'), chat: idSchema, on: z.boolean() }),
-  z.strictObject({ type: z.literal('ended'), chat: idSchema, by: endedBySchema }),
+  z.strictObject({
+    type: z.literal('ended'),
+    chat: idSchema,
+    by: endedBySchema,
+    /**
+     * Only with `by: 'visitor'`, and only when the visitor left by quick exit (their socket's
+     * `end` or the leave beacon with `quick: true`): they may no longer be safe to write.
+     * The chat is purged at once; absent otherwise.
+     */
+    quick: z.optional(z.literal(true)),
+  }),
   z.strictObject({
     type: z.literal('error'),
     code: z.enum(ERROR_CODES as [ErrorCode, ...ErrorCode[]]),

@@ -3,6 +3,12 @@ import { h, uid } from '../../browser-shared/dom.js';
 import { TypingSignal } from '../../browser-shared/typing-signal.js';
 import { formatDuration, labelFor, languageName, live, liveAttr, t } from '../i18n.js';
 
+const LEFT_MESSAGES = {
+  visitor: 'chat.visitorLeft',
+  'quick-exit': 'chat.visitorQuickExit',
+  system: 'chat.systemEnded',
+} as const;
+
 export interface PanelInfo {
   chat: string;
   lineName: string;
@@ -121,10 +127,13 @@ export class ChatPanel {
     this.typing.replaceChildren(on ? live(() => t('chat.typing')) : '');
   }
 
-  /** The visitor left (or the system ended it): no more talking, only the wrap-up. */
-  visitorLeft(by: 'visitor' | 'system'): void {
+  /**
+   * The visitor left, by quick exit (they may not be safe: say so), or the system ended
+   * it (their connection was lost): no more talking, only the wrap-up.
+   */
+  visitorLeft(how: 'visitor' | 'quick-exit' | 'system'): void {
     this.setTyping(false);
-    this.stopTalking(by === 'visitor' ? 'chat.visitorLeft' : 'chat.systemEnded');
+    this.stopTalking(LEFT_MESSAGES[how]);
     this.wrapUp.focus();
   }
 

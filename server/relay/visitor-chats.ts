@@ -248,7 +248,7 @@ export class VisitorChats {
    */
   async leave(peer: VisitorPeer, id: TicketId, quick: boolean): Promise<void> {
     const finish = async () => {
-      await this.end(id, 'visitor');
+      await this.end(id, 'visitor', {}, { quick });
       if (quick) await this.ctx.store.deleteTicket(id);
     };
     await this.orWhenBack(`ticket:${id}`, finish);
@@ -270,7 +270,7 @@ export class VisitorChats {
       const ticket = await this.ticketForToken(token);
       known = ticket !== undefined;
       if (!ticket) return;
-      await this.end(ticket.id, 'visitor');
+      await this.end(ticket.id, 'visitor', {}, { quick });
       if (quick) await this.ctx.store.deleteTicket(ticket.id);
     });
     return !done ? 'later' : known ? 'left' : 'unknown';
@@ -349,9 +349,10 @@ export class VisitorChats {
 
   /**
    * End a chat from any side: tells the operator and frees their slot, withdraws a pending
-   * offer, records the handle time for estimates.
+   * offer, records the handle time for estimates. `quick`: the visitor left by quick exit,
+   * which their operator is told (and nobody else: it is not logged or counted).
    */
-  async end(id: TicketId, by: EndedBy, options: EndOptions = {}): Promise<Ticket | undefined> {
+  async end(id: TicketId, by: EndedBy, options: EndOptions = {}, { quick = false }: { quick?: boolean } = {}): Promise<Ticket | undefined> {
     const { store, clock, config, outbox, logger } = this.ctx;
     this.forgetSender(id);
     this.running.delete(id);
@@ -365,7 +366,9 @@ export class VisitorChats {
     this.dispatcher.forget(id);
     this.dispatcher.cancelOffer(id);
     if (before.offer) outbox.toOperator(before.offer.operatorId, { type: 'offer-withdrawn', ticket: id, reason: 'left' });
-    if (before.operatorId && by !== 'operator') outbox.toOperator(before.operatorId, { type: 'ended', chat: id, by });
+    if (before.operatorId && by !== 'operator') {
+      outbox.toOperator(before.operatorId, { type: 'ended', chat: id, by, ...(quick && by === 'visitor' ? { quick: true as const } : {}) });
+    }
     if (before.acceptedAt !== null) {
       await store.recordHandleTime(before.line, Math.round((clock.now() - before.acceptedAt) / 1000));
     } else {

@@ -92,6 +92,14 @@ describe('protocol schemas', () => {
     expect(serverToVisitorSchema.safeParse({ type: 'position', position: 2, estimate: 60, available: 'yes' }).success).to.equal(false);
   });
 
+  it("let the operator's ended say quick: true, and nothing else in its place", () => {
+    const ended = { type: 'ended', chat: 'c1', by: 'visitor' };
+    expect(serverToOperatorSchema.safeParse(ended).success).to.equal(true);
+    expect(serverToOperatorSchema.safeParse({ ...ended, quick: true }).success).to.equal(true);
+    expect(serverToOperatorSchema.safeParse({ ...ended, quick: false }).success).to.equal(false);
+    expect(serverToVisitorSchema.safeParse({ type: 'ended', by: 'visitor', quick: true }).success, "the visitor's ended is unchanged").to.equal(false);
+  });
+
   it('give an assigned message every field of a chat summary', () => {
     const assigned = { type: 'assigned', chat: 'c1', line: '1712', language: 'nl', topic: 'violence', key, waited: 4 };
     expect(serverToOperatorSchema.safeParse(assigned).success).to.equal(true);

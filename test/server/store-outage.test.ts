@@ -68,7 +68,7 @@ describe('A store that goes away and comes back', () => {
     await visitor.socket.closed;
     expect(await server.store.getTicket(chat)).to.not.equal(undefined);
     server.outage!.end();
-    expect(await operator.socket.next('ended')).to.include({ chat, by: 'visitor' });
+    expect(await operator.socket.next('ended')).to.deep.equal({ type: 'ended', chat, by: 'visitor', quick: true });
     expect(await server.store.getTicket(chat)).to.equal(undefined);
   });
 
@@ -83,7 +83,7 @@ describe('A store that goes away and comes back', () => {
     });
     expect(res.status).to.equal(202);
     server.outage!.end();
-    expect(await operator.socket.next('ended')).to.include({ chat, by: 'visitor' });
+    expect(await operator.socket.next('ended')).to.deep.equal({ type: 'ended', chat, by: 'visitor', quick: true });
     expect(await server.store.getTicket(chat)).to.equal(undefined);
   });
 
