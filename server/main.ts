@@ -7,7 +7,7 @@ import { createApp } from './app.js';
 import { demoAccounts } from './auth/demo-accounts.js';
 import { checkAccountsAgainstLines, fileDirectory, memoryDirectory, readOperatorsFile, type OperatorDirectory } from './auth/operators-file.js';
 import { systemClock } from './clock.js';
-import { buildAppConfig } from './config/build-app-config.js';
+import { buildAppConfig, relayLimits } from './config/build-app-config.js';
 import { ConfigError, loadLinesConfig } from './config/lines-config.js';
 import { readSettings } from './config/settings.js';
 import { runModeOf } from './config/run-mode.js';
@@ -66,7 +66,17 @@ async function main(): Promise<void> {
     logger,
   });
   const { store, bus } = shared;
-  const app = createApp({ config, store, bus, nodeId, keyPrefix: settings.REDIS_KEY_PREFIX, clock: systemClock, logger, directory });
+  const app = createApp({
+    config,
+    store,
+    bus,
+    nodeId,
+    keyPrefix: settings.REDIS_KEY_PREFIX,
+    clock: systemClock,
+    logger,
+    directory,
+    limits: relayLimits(settings),
+  });
   await new Promise<void>((resolve) => app.server.listen(settings.PORT, settings.HOST, resolve));
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : settings.PORT;

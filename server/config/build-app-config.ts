@@ -1,3 +1,4 @@
+import type { RelayLimits } from '../abuse/limits.js';
 import type { AppConfig } from './app-config.js';
 import type { LinesConfig } from './lines-config.js';
 import { parseOrigins, type Settings } from './settings.js';
@@ -17,5 +18,15 @@ export function buildAppConfig(settings: Settings, lines: LinesConfig, publicDir
     trustProxyHops: settings.TRUST_PROXY_HOPS,
     publicDir,
     orgPublicKey,
+  };
+}
+
+/** The abuse limits the settings choose; what they leave out keeps its default. */
+export function relayLimits(settings: Settings): Partial<RelayLimits> {
+  return {
+    openChatsPerAddress: settings.OPEN_CHATS_PER_ADDRESS,
+    newChatsPer10Min: settings.NEW_CHATS_PER_ADDRESS_PER_TEN_MINUTES,
+    upgradesPerMinute: settings.UPGRADES_PER_ADDRESS_PER_MINUTE,
+    messagesPerWindow: settings.MESSAGES_PER_SOCKET_PER_TEN_SECONDS,
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_LIMITS } from '../abuse/limits.js';
 import { ConfigError } from './lines-config.js';
 
 /**
@@ -7,6 +8,8 @@ import { ConfigError } from './lines-config.js';
  */
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 const positiveInt = z.coerce.number().int().positive();
+/** A count limit: a whole number from 1, digits only (an empty or "1e3" value is a typo). */
+const limit = z.string().regex(/^\d+$/, 'a whole number from 1').transform(Number).pipe(z.number().int().min(1, 'a whole number from 1'));
 
 const settingsSchema = z.object({
   /** TCP port to listen on. */
@@ -61,6 +64,14 @@ const settingsSchema = z.object({
   QUIETLINE_NODE_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, . - and _, at most 64').optional(),
   /** On SIGTERM, the longest a node waits for its clients to move before it exits anyway. */
   DRAIN_SECONDS: positiveInt.default(20),
+  /** Visitor chats one address (an IPv4 address or an IPv6 /64) may hold open at once, per node. */
+  OPEN_CHATS_PER_ADDRESS: limit.default(DEFAULT_LIMITS.openChatsPerAddress),
+  /** Visitor chats one address may start per 10 minutes, per node. */
+  NEW_CHATS_PER_ADDRESS_PER_TEN_MINUTES: limit.default(DEFAULT_LIMITS.newChatsPer10Min),
+  /** WebSocket upgrades (visitors' and consoles') one address may make per minute, per node. */
+  UPGRADES_PER_ADDRESS_PER_MINUTE: limit.default(DEFAULT_LIMITS.upgradesPerMinute),
+  /** Frames one socket may send per 10 seconds (typing signals have as many of their own). */
+  MESSAGES_PER_SOCKET_PER_TEN_SECONDS: limit.default(DEFAULT_LIMITS.messagesPerWindow),
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

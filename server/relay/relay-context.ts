@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import { LIMITS } from '../../protocol/limits.js';
 import type { Clock } from '../clock.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { LineConfig } from '../config/lines-config.js';
@@ -7,38 +6,11 @@ import type { Ticket } from '../routing/types.js';
 import { AGGREGATE_TTL_MS, aggregateKey, type AggregateField } from '../stats/aggregates.js';
 import type { Store } from '../store/store.js';
 import type { Outbox } from './outbox.js';
+import type { RelayLimits } from '../abuse/limits.js';
 
-/**
- * Abuse limits. The defaults suit a public service; a benchmark driving thousands of chats
- * from one loopback address raises them. Address limits are per node (see operations.md).
- */
-export interface RelayLimits {
-  /** Socket upgrades per minute from one address. */
-  upgradesPerMinute: number;
-  /** New chats per ten minutes from one address ... */
-  newChatsPer10Min: number;
-  /** ... and open at once (waiting or talking). */
-  openChatsPerAddress: number;
-  /** Messages per connection per LIMITS.messageWindowSeconds. */
-  messagesPerWindow: number;
-  /**
-   * Leave beacons kept while the store is away, to be done when it is back (about 100 bytes
-   * each): they are unauthenticated until then, so they are bounded.
-   */
-  leaveBeaconsWhenBack: number;
-}
-
-/**
- * Loose on purpose: a mobile network (carrier-grade NAT), a shelter or a school puts many
- * people behind one address.
- */
-export const DEFAULT_LIMITS: RelayLimits = {
-  upgradesPerMinute: 60,
-  newChatsPer10Min: 30,
-  openChatsPerAddress: 10,
-  messagesPerWindow: LIMITS.messagesPerWindow,
-  leaveBeaconsWhenBack: 10_000,
-};
+// The limits live with the other abuse code (settings read their defaults); the relay's
+// users (app, tests, bench) still find them here.
+export { DEFAULT_LIMITS, type RelayLimits } from '../abuse/limits.js';
 
 /** What the relay's parts share: built once per app by createApp. */
 export interface RelayContext {

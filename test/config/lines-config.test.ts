@@ -236,6 +236,10 @@ describe('readSettings', () => {
       QUIETLINE_IGNORE_HOURS: false,
       COOKIE_SECURE: true,
       TRUST_PROXY_HOPS: 0,
+      OPEN_CHATS_PER_ADDRESS: 40,
+      NEW_CHATS_PER_ADDRESS_PER_TEN_MINUTES: 100,
+      UPGRADES_PER_ADDRESS_PER_MINUTE: 300,
+      MESSAGES_PER_SOCKET_PER_TEN_SECONDS: 30,
       LOG_LEVEL: 'info',
     });
   });

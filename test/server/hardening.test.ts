@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import WebSocket from 'ws';
 import { LIMITS } from '../../protocol/limits.js';
 import { DEFAULT_LIMITS } from '../../server/relay/relay-context.js';
+import { relayLimits } from '../../server/config/build-app-config.js';
+import { readSettings } from '../../server/config/settings.js';
 
 const NEW_CHATS_PER_ADDRESS = DEFAULT_LIMITS.newChatsPer10Min;
 const OPEN_CHATS_PER_ADDRESS = DEFAULT_LIMITS.openChatsPerAddress;
@@ -81,6 +83,39 @@ describe('Bad input gets a typed error and loses nothing', () => {
     const answered = new Set([...acked, ...refused]);
     const unanswered = Array.from({ length: total }, (_, i) => i + 1).filter((seq) => !answered.has(seq));
     expect(unanswered.every((seq) => seq > Math.max(...answered))).to.equal(true);
+  });
+
+  it('lets twenty people behind one address (a shelter, a school) chat at the same time', async () => {
+    const sockets: SocketClient[] = [];
+    for (let i = 0; i < 20; i++) {
+      const socket = await visitorSocket(server);
+      socket.send({ type: 'request', line: '1712', language: 'nl', topic: 'violence', key: 'A'.repeat(43) });
+      sockets.push(socket);
+    }
+    const replies = await Promise.all(sockets.map((s) => s.first<{ type: string }>(['queued', 'error'])));
+    expect(replies.map((r) => r.type)).to.deep.equal(Array(20).fill('queued'));
+  });
+
+  it('holds an address to the limit its setting names', async () => {
+    await server.close();
+    server = await startTestServer({ limits: relayLimits(readSettings({ OPEN_CHATS_PER_ADDRESS: '2' })) });
+    const replies: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const socket = await visitorSocket(server);
+      socket.send({ type: 'request', line: '1712', language: 'nl', topic: 'violence', key: 'A'.repeat(43) });
+      const reply = await socket.first<{ type: string; code?: string }>(['queued', 'error']);
+      replies.push(reply.code ?? reply.type);
+    }
+    expect(replies).to.deep.equal(['queued', 'queued', 'ERR_TOO_MANY_CHATS']);
+  });
+
+  it('refuses socket upgrades past the per-address budget its setting names, with 429', async () => {
+    await server.close();
+    server = await startTestServer({ limits: relayLimits(readSettings({ UPGRADES_PER_ADDRESS_PER_MINUTE: '3' })) });
+    const url = `${server.wsUrl}/ws/visitor?v=1`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push(await upgradeStatus(url, { Origin: server.url }));
+    expect(statuses).to.deep.equal([101, 101, 101, 429]);
   });
 
   it('limits how many chats one address may start, so nobody can fill the queues', async () => {
