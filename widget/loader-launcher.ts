@@ -64,7 +64,7 @@ export function createLauncher(onOpen: () => void, onQuickExit: () => void): Lau
   const applyLabel = () => {
     if (!strings) return;
     label.textContent = strings.launcher;
-    badge.textContent = String(unread);
+    badge.textContent = unread > 0 ? String(unread) : '';
     badge.style.display = unread > 0 ? 'inline-block' : 'none';
     if (unread > 0) open.setAttribute('aria-label', `${strings.launcher}, ${strings.unread.replace('{n}', String(unread))}`);
     else open.removeAttribute('aria-label');

@@ -112,6 +112,7 @@ describe('Accessibility: the widget (axe, WCAG 2.1 A and AA)', () => {
       it(`[A11Y5] the ended view has no violations (nl, ${size})`, async () => {
         const { widget, frame } = await chatting();
         await widget.getByRole('button', { name: words.chat.end }).click();
+        await widget.getByRole('button', { name: words.chat.confirmEndYes }).click();
         await widget.getByRole('heading', { name: words.ended.by.visitor }).waitFor();
         await expectNoViolations(frame, 'the ended view');
       });
