@@ -16,7 +16,7 @@ import { ChatLink } from './chat-link.js';
 import { formatDate, live, t } from './i18n.js';
 import { OperatorIdentity, type LoadResult } from './identity.js';
 import { OfferTray } from './offer-tray.js';
-import { ChatPanel } from './views/chat-panel.js';
+import { ChatPanel, LEFT_MESSAGES } from './views/chat-panel.js';
 import { identityPanel, type IdentityPanel } from './views/identity-panel.js';
 import type { TopBar } from './views/top-bar.js';
 
@@ -239,7 +239,7 @@ export class Desk {
       // Left, left by quick exit, or lost: three different situations for the operator.
       const how = m.by === 'visitor' && m.quick ? 'quick-exit' : m.by;
       chat.panel.visitorLeft(how);
-      this.deps.announce(t({ visitor: 'chat.visitorLeft', 'quick-exit': 'chat.visitorQuickExit', system: 'chat.systemEnded' }[how]));
+      this.deps.announce(t(LEFT_MESSAGES[how]));
       return;
     }
     // Wrapped up: the chat and its keys are gone from this console.

@@ -3,7 +3,8 @@ import { h, uid } from '../../browser-shared/dom.js';
 import { TypingSignal } from '../../browser-shared/typing-signal.js';
 import { formatDuration, labelFor, languageName, live, liveAttr, t } from '../i18n.js';
 
-const LEFT_MESSAGES = {
+/** What the operator reads when a chat ends on the visitor's side, by how it ended. */
+export const LEFT_MESSAGES = {
   visitor: 'chat.visitorLeft',
   'quick-exit': 'chat.visitorQuickExit',
   system: 'chat.systemEnded',

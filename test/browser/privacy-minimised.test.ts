@@ -1,45 +1,15 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'chai';
-import { TestOperator } from '../support/chat-parties.js';
-import { operatorSocket } from '../support/socket-client.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { launchChromium, linesWithEnglish, OPERATOR_1712, stubExitSite } from './browser.js';
-import { chatting, EXIT_URL, expectLeftForGood, expectNothingStored, minimise, sawQuickEnd } from './widget-helpers.js';
+import { chatting, EXIT_URL, expectLeftForGood, expectNothingStored, minimise, sawQuickEnd, useChatFixture } from './widget-helpers.js';
 
 /**
  * Privacy invariant 1 through the new ways a chat can end: a kept transcript, "Clear now",
  * and quick exit from the host page while minimised. Nothing may be stored on the device.
  */
 describe('Browser privacy: no storage after a chat, its kept transcript, Clear now, or a minimised quick exit', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  let operator: TestOperator;
-
-  before(async () => {
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    server = await startTestServer({ operators: [OPERATOR_1712], config: { lines: await linesWithEnglish() } });
-    context = await browser.newContext();
-    context.setDefaultTimeout(10_000);
-    await stubExitSite(context);
-    page = await context.newPage();
-    operator = new TestOperator(await operatorSocket(server, OPERATOR_1712.id));
-    await operator.available();
-  });
-  afterEach(async () => {
-    operator.socket.close();
-    await operator.socket.closed;
-    await context?.close();
-    await server?.close();
-  });
+  const f = useChatFixture();
 
   it('[BR43] stores nothing in any frame during a chat, after it ends with the transcript kept, and after Clear now', async () => {
+    const { server, context, page, operator } = f;
     const { widget, chat } = await chatting(page, server, operator);
     await operator.say(chat, 'BR43 a counsellor message');
     await widget.getByRole('log').getByText('BR43 a counsellor message').waitFor();
@@ -60,6 +30,7 @@ describe('Browser privacy: no storage after a chat, its kept transcript, Clear n
   });
 
   it('[BR44] stores nothing on any origin after quick exit from the host page while minimised', async () => {
+    const { server, context, page, operator } = f;
     const { widget, chat } = await chatting(page, server, operator);
     await operator.say(chat, 'BR44 a counsellor message');
     await widget.getByRole('log').getByText('BR44 a counsellor message').waitFor();

@@ -1,41 +1,11 @@
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { TestOperator } from '../support/chat-parties.js';
-import { operatorSocket } from '../support/socket-client.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { launchChromium, linesWithEnglish, OPERATOR_1712 } from './browser.js';
-import { chatting, minimise } from './widget-helpers.js';
+import { chatting, minimise, useChatFixture } from './widget-helpers.js';
 
 describe('Browser: new messages while minimised, and ending a chat with a confirmation', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  let operator: TestOperator;
-
-  before(async () => {
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    server = await startTestServer({ operators: [OPERATOR_1712], config: { lines: await linesWithEnglish() } });
-    context = await browser.newContext();
-    // Shorter than mocha's: a missing element fails with its own name, not a bare timeout.
-    context.setDefaultTimeout(10_000);
-    page = await context.newPage();
-    operator = new TestOperator(await operatorSocket(server, OPERATOR_1712.id));
-    await operator.available();
-  });
-  afterEach(async () => {
-    operator.socket.close();
-    await operator.socket.closed;
-    await context?.close();
-    await server?.close();
-  });
+  const f = useChatFixture();
 
   it('[BR25] the launcher counts messages that arrive while minimised, never shows their text on the host page, and resets when opened', async () => {
+    const { server, page, operator } = f;
     const secrets = ['BR25-SECRET-one: are you safe right now?', 'BR25-SECRET-two: I am here when you are ready.'];
     const { widget, chat } = await chatting(page, server, operator);
     const title = await page.title();
@@ -59,6 +29,7 @@ describe('Browser: new messages while minimised, and ending a chat with a confir
   });
 
   it('[BR26] "End chat" asks first; "No, keep chatting" keeps the chat going and the operator hears no end', async () => {
+    const { server, page, operator } = f;
     const { widget, chat } = await chatting(page, server, operator);
     await widget.getByRole('button', { name: 'End chat' }).click();
     const confirm = widget.getByRole('group', { name: 'End the chat with 1712?' });
@@ -76,6 +47,7 @@ describe('Browser: new messages while minimised, and ending a chat with a confir
   });
 
   it('[BR27] "Yes, end the chat" ends it; the conversation stays readable with "Clear now" until cleared, then the ended view', async () => {
+    const { server, page, operator } = f;
     const { widget, chat } = await chatting(page, server, operator);
     await operator.say(chat, 'BR27 from the counsellor: call 1712 any time.');
     await widget.getByRole('log').getByText('BR27 from the counsellor').waitFor();

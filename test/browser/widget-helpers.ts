@@ -1,8 +1,9 @@
 import { expect } from 'chai';
-import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
-import type { TestOperator } from '../support/chat-parties.js';
-import type { TestServer } from '../support/test-server.js';
-import { openWidget, startChat } from './browser.js';
+import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
+import { TestOperator } from '../support/chat-parties.js';
+import { operatorSocket } from '../support/socket-client.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+import { launchChromium, linesWithEnglish, openWidget, OPERATOR_1712, startChat, stubExitSite } from './browser.js';
 
 /** Where quick exit sends the top page (config/lines.json's exitUrl, stubbed by stubExitSite). */
 export const EXIT_URL = 'https://www.google.com/search?q=weather';
@@ -71,4 +72,45 @@ export async function waitUntil(condition: () => boolean, what: string, timeoutM
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+export interface ChatFixture {
+  server: TestServer;
+  context: BrowserContext;
+  page: Page;
+  /** Signed in for 1712 and available. */
+  operator: TestOperator;
+}
+
+/**
+ * Mocha hooks for a suite whose every test gets its own server (a chat one test leaves
+ * behind must not be the next one's offer), a fresh context with the exit site stubbed, a
+ * page and an available operator for 1712. Read the fields inside a test.
+ */
+export function useChatFixture(): ChatFixture {
+  let browser: Browser;
+  const f = {} as ChatFixture;
+  before(async () => {
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    f.server = await startTestServer({ operators: [OPERATOR_1712], config: { lines: await linesWithEnglish() } });
+    f.context = await browser.newContext();
+    // Shorter than mocha's: a missing element fails with its own name, not a bare timeout.
+    f.context.setDefaultTimeout(10_000);
+    await stubExitSite(f.context);
+    f.page = await f.context.newPage();
+    f.operator = new TestOperator(await operatorSocket(f.server, OPERATOR_1712.id));
+    await f.operator.available();
+  });
+  afterEach(async () => {
+    f.operator?.socket.close();
+    await f.operator?.socket.closed;
+    await f.context?.close();
+    await f.server?.close();
+  });
+  return f;
 }
