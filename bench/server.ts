@@ -13,6 +13,7 @@ import { memoryDirectory } from '../server/auth/operators-file.js';
 import { hashPassword } from '../server/auth/password.js';
 import { systemClock } from '../server/clock.js';
 import { DEFAULT_TIMINGS, type AppConfig } from '../server/config/app-config.js';
+import { DEFAULT_CALL_CAPACITY_RULE } from '../server/routing/call-capacity.js';
 import { loadLinesConfig } from '../server/config/lines-config.js';
 import { createLogger } from '../server/logging.js';
 import { MemoryStore } from '../server/store/memory-store.js';
@@ -57,6 +58,8 @@ async function main(): Promise<void> {
     trustProxyHops: 0,
     publicDir: fileURLToPath(new URL('../dist/public/', import.meta.url)),
     orgPublicKey: null,
+    callCapacityRule: DEFAULT_CALL_CAPACITY_RULE,
+    voice: null,
   };
   const passwordHash = await hashPassword(TEST_PASSWORD, TEST_SCRYPT);
   const accounts = operatorIds(settings.operators).map((id) => ({ ...BENCH_OPERATOR, id, name: id, passwordHash }));

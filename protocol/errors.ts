@@ -36,6 +36,7 @@ export const ERRORS = {
     message: 'Your session has expired. Please sign in again.',
   },
   ERR_FORBIDDEN: { status: 403, message: 'You may not do this.' },
+  ERR_BAD_SIGNATURE: { status: 403, message: 'This request does not carry a valid Twilio signature.' },
   ERR_NOT_FOUND: { status: 404, message: 'Not found.' },
   ERR_UNKNOWN_LINE: { status: 404, message: 'This helpline is not known.' },
   ERR_UNKNOWN_TOPIC: { status: 400, message: 'This topic is not offered by this helpline.' },

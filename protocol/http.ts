@@ -14,6 +14,12 @@ export const PATHS = {
   session: '/api/session',
   /** POST text/plain `{"token", "quick"}`: end (and with quick, purge) a chat without a socket. */
   leave: '/api/chat/leave',
+  /** GET (signed-in operator): how this console places calls (VoiceTokenResponse); 404 when
+   *  the deployment has no voice. */
+  voiceToken: '/api/voice/token',
+  /** POST {ticket} (signed-in operator, simulated voice only): stand in for the voice device
+   *  connecting out to the call this operator holds; 409 ERR_NOT_IN_CHAT otherwise. */
+  voiceSimulatedConnect: '/api/voice/simulated-connect',
   health: '/healthz',
   ready: '/readyz',
 } as const;
@@ -72,3 +78,13 @@ export interface SignInRequest {
   id: string;
   password: string;
 }
+
+/**
+ * What GET /api/voice/token answers. 'twilio': an access token for @twilio/voice-sdk's Device
+ * (VoiceGrant with the TwiML App only, identity = the operator's id), valid `expiresIn`
+ * seconds; ask again before then. 'simulated': the demo's voice without Twilio (`npm run
+ * call`); the console has no device and says "connected (simulated)".
+ */
+export type VoiceTokenResponse =
+  | { mode: 'twilio'; token: string; identity: string; expiresIn: number }
+  | { mode: 'simulated' };

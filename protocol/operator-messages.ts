@@ -8,6 +8,10 @@ import { endedBySchema, serviceSchema } from './visitor-messages.js';
 /** Messages on /ws/operator, one discriminated union per direction. */
 
 export const operatorStatusSchema = z.enum(['available', 'away']);
+
+/** How the person reached the line: the widget's chat, or a phone call through Twilio. */
+export const channelSchema = z.enum(['chat', 'call']);
+export type Channel = z.infer<typeof channelSchema>;
 export type OperatorStatus = z.infer<typeof operatorStatusSchema> | 'offline';
 
 // ---- operator → server ---------------------------------------------------------------
@@ -15,11 +19,17 @@ export type OperatorStatus = z.infer<typeof operatorStatusSchema> | 'offline';
 export const operatorToServerSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('status'), status: operatorStatusSchema }),
   /**
-   * Take an offered ticket; `key` is the operator's ephemeral X25519 key for this chat,
+   * Take an offered ticket. For a chat, `key` is the operator's ephemeral X25519 key and
    * `proof` vouches for it with the operator's certified identity (required when the
-   * deployment has an organisation key: `welcome.identity` says so).
+   * deployment has an organisation key: `welcome.identity` says so). A call has no key: the
+   * console connects its voice device instead (docs/voice.md), so both are left out.
    */
-  z.strictObject({ type: z.literal('accept'), ticket: idSchema, key: publicKeySchema, proof: z.optional(chatKeyProofSchema) }),
+  z.strictObject({
+    type: z.literal('accept'),
+    ticket: idSchema,
+    key: z.optional(publicKeySchema),
+    proof: z.optional(chatKeyProofSchema),
+  }),
   z.strictObject({ type: z.literal('decline'), ticket: idSchema }),
   z.strictObject({
     type: z.literal('msg'),
@@ -49,11 +59,12 @@ export type OperatorProfile = z.infer<typeof profileSchema>;
 
 const chatSummarySchema = z.strictObject({
   chat: idSchema,
+  channel: channelSchema,
   line: idSchema,
   language: languageSchema,
   topic: idSchema,
-  /** The visitor's ephemeral X25519 public key. */
-  key: publicKeySchema,
+  /** The visitor's ephemeral X25519 public key; absent for a call. */
+  key: z.optional(publicKeySchema),
   /** Seconds the visitor waited before this operator accepted. */
   waited: z.int().check(z.minimum(0)),
 });
@@ -77,6 +88,7 @@ export const serverToOperatorSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('offer'),
     ticket: idSchema,
+    channel: channelSchema,
     line: idSchema,
     language: languageSchema,
     topic: idSchema,

@@ -7,10 +7,11 @@ export function assignedMessage(t: Ticket): Extract<ServerToOperator, { type: 'a
   return {
     type: 'assigned',
     chat: t.id,
+    channel: t.channel,
     line: t.line,
     language: t.language,
     topic: t.topic,
-    key: t.visitorKey,
+    ...(t.channel === 'chat' ? { key: t.visitorKey } : {}),
     waited: Math.floor(((t.acceptedAt ?? t.createdAt) - t.createdAt) / 1000),
   };
 }

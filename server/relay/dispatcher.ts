@@ -191,13 +191,14 @@ export class Dispatcher {
     // A visitor whose connection dropped is not offered until they are back: an operator
     // would otherwise take a chat with nobody there (a widget that asked twice leaves one).
     const offerable = tickets.filter((t) => hasLiveOffer(t, now) || t.visitorNode !== null);
-    for (const plan of planOffers(offerable, operators, now)) {
+    for (const plan of planOffers(offerable, operators, now, config.callCapacityRule)) {
       const expiresAt = now + config.offerTimeoutMs;
       if (!(await store.offerTicket(plan.ticketId, { operatorId: plan.operatorId, expiresAt }, now))) continue;
       const ticket = tickets.find((t) => t.id === plan.ticketId)!;
       outbox.toOperator(plan.operatorId, {
         type: 'offer',
         ticket: ticket.id,
+        channel: ticket.channel,
         line: ticket.line,
         language: ticket.language,
         topic: ticket.topic,
@@ -279,7 +280,7 @@ export class Dispatcher {
   }
 }
 
-function standingOf(position: number, staffing: QueueStaffing, recentHandleSeconds: readonly number[]): Standing {
+export function standingOf(position: number, staffing: QueueStaffing, recentHandleSeconds: readonly number[]): Standing {
   return { position, estimate: estimateFromStaffing(position, staffing, recentHandleSeconds), available: staffing.slots > 0 };
 }
 

@@ -75,32 +75,50 @@ export class OperatorDesk {
     await this.dispatcher.schedule();
   }
 
-  async accept(peer: OperatorPeer, operatorId: OperatorId, ticketId: TicketId, key: string, proof?: ChatKeyProof): Promise<void> {
+  /**
+   * Take an offered ticket: a chat with the operator's key (and proof), a call with neither
+   * (the console's voice device then connects out to it: server/voice/).
+   */
+  async accept(peer: OperatorPeer, operatorId: OperatorId, ticketId: TicketId, key: string | undefined, proof?: ChatKeyProof): Promise<void> {
     const { store, clock, outbox, config } = this.ctx;
+    // Only a call may come without a key: a chat accepted without one could never be read.
+    if (key === undefined && (await store.getTicket(ticketId))?.channel !== 'call') {
+      peer.send({ type: 'error', code: 'ERR_BAD_MESSAGE', ticket: ticketId });
+      return;
+    }
     // The widget checks the proof fully; refusing a bad one here tells the operator now,
     // instead of leaving a visitor with a chat their widget will not trust.
-    if (config.orgPublicKey && !this.certified(operatorId, key, ticketId, proof)) {
+    if (key !== undefined && config.orgPublicKey && !this.certified(operatorId, key, ticketId, proof)) {
       peer.send({ type: 'error', code: 'ERR_IDENTITY_REQUIRED', ticket: ticketId });
       return;
     }
-    const result = await store.acceptOffer(ticketId, operatorId, key, clock.now(), proof ?? null);
+    const result = await store.acceptOffer(ticketId, operatorId, key ?? '', clock.now(), proof ?? null, config.callCapacityRule);
     if (!result.ok) {
       if (result.reason === 'at-capacity' && (await store.withdrawOffer(ticketId, operatorId))) {
         // Pass it on now rather than hold the visitor until the offer would have expired.
         this.dispatcher.cancelOffer(ticketId);
       }
       peer.send({ type: 'error', code: result.reason === 'gone' ? 'ERR_OFFER_GONE' : 'ERR_AT_CAPACITY', ticket: ticketId });
-      peer.send({ type: 'offer-withdrawn', ticket: ticketId, reason: result.reason === 'gone' ? 'taken' : 'expired' });
+      peer.send({ type: 'offer-withdrawn', ticket: ticketId, reason: result.reason === 'gone' ? await this.goneWhy(ticketId) : 'expired' });
       await this.dispatcher.schedule();
       return;
     }
     const t = result.ticket;
     this.dispatcher.cancelOffer(ticketId);
     outbox.toOperator(operatorId, assignedMessage(t));
-    outbox.toVisitor(t.id, connectedMessage(t));
+    if (t.channel === 'chat') outbox.toVisitor(t.id, connectedMessage(t));
     this.ctx.logger.info({ event: 'offer.accepted', ticket: t.id, operator: operatorId }, 'offer accepted');
     await countChat(this.ctx, t, 'answered');
     await this.dispatcher.schedule();
+  }
+
+  /**
+   * Why an offer could not be taken: the visitor or caller left (a caller who hung up just
+   * before the accept), or someone else has it. Read only when an accept fails.
+   */
+  private async goneWhy(ticketId: TicketId): Promise<'left' | 'taken'> {
+    const t = await this.ctx.store.getTicket(ticketId);
+    return t?.state === 'ended' && t.endedBy === 'visitor' ? 'left' : 'taken';
   }
 
   private certified(operatorId: OperatorId, key: string, chat: TicketId, proof: ChatKeyProof | undefined): boolean {

@@ -4,6 +4,7 @@ import type { Dispatcher } from './dispatcher.js';
 import type { OperatorDesk } from './operator-desk.js';
 import type { RelayContext } from './relay-context.js';
 import type { VisitorChats } from './visitor-chats.js';
+import type { Ticket } from '../routing/types.js';
 
 /** How often each node says it is alive (and retries what the store missed). */
 export const SWEEP_EVERY_MS = 5_000;
@@ -36,6 +37,8 @@ export class Sweeper {
   private lastFullSweep = -Infinity;
   /** Before this instant no node is judged dead: heartbeats may not have been written yet. */
   private judgeDeathFrom = Infinity;
+  /** Others' checks of every live ticket, run in the full sweep (phone calls: server/voice/). */
+  private readonly watchers: ((t: Ticket, now: number) => Promise<void>)[] = [];
 
   constructor(
     private readonly ctx: RelayContext,
@@ -77,6 +80,11 @@ export class Sweeper {
     this.timer?.cancel();
   }
 
+  /** Have `watch` look at every live ticket in each full sweep. */
+  watchTickets(watch: (t: Ticket, now: number) => Promise<void>): void {
+    this.watchers.push(watch);
+  }
+
   /** One round now; `full` forces the full sweep (the store came back). Rounds never overlap. */
   sweep(full = false): Promise<void> {
     if (full) this.lastFullSweep = -Infinity;
@@ -102,9 +110,12 @@ export class Sweeper {
 
     for (const t of await store.listTickets()) {
       if (t.state === 'ended') continue;
-      if (t.visitorNode !== null && dead(t.visitorNode)) {
+      for (const watch of this.watchers) await watch(t, now);
+      // A caller is held by the phone network, not a node: only chats' visitors go away.
+      const chat = t.channel === 'chat';
+      if (chat && t.visitorNode !== null && dead(t.visitorNode)) {
         await store.detachVisitor(t.id, t.visitorEpoch, now);
-      } else if (t.visitorNode === null && t.detachedAt !== null && now - t.detachedAt >= grace) {
+      } else if (chat && t.visitorNode === null && t.detachedAt !== null && now - t.detachedAt >= grace) {
         await this.visitors.endAfterGrace(t.id, t.visitorEpoch);
       }
       if (t.state === 'waiting' && t.offer && t.offer.expiresAt <= now) {

@@ -15,6 +15,7 @@ import { StoreUnavailableError, type EndOptions } from '../store/store.js';
 import { connectedMessage } from './chat-messages.js';
 import { countChat, type RelayContext } from './relay-context.js';
 import { errorFields } from '../logging.js';
+import type { Unanswered } from '../stats/aggregates.js';
 
 type RequestMessage = Extract<VisitorToServer, { type: 'request' }>;
 
@@ -348,11 +349,17 @@ export class VisitorChats {
   }
 
   /**
-   * End a chat from any side: tells the operator and frees their slot, withdraws a pending
-   * offer, records the handle time for estimates. `quick`: the visitor left by quick exit,
-   * which their operator is told (and nobody else: it is not logged or counted).
+   * End a chat (or call) from any side: tells the operator and frees their slot, withdraws a
+   * pending offer, records the handle time for estimates. `quick`: the visitor left by quick
+   * exit, which their operator is told (and nobody else: it is not logged or counted).
+   * `unanswered`: how a contact that was never answered is counted (abandoned by default).
    */
-  async end(id: TicketId, by: EndedBy, options: EndOptions = {}, { quick = false }: { quick?: boolean } = {}): Promise<Ticket | undefined> {
+  async end(
+    id: TicketId,
+    by: EndedBy,
+    options: EndOptions = {},
+    { quick = false, unanswered = 'abandoned' }: { quick?: boolean; unanswered?: Unanswered } = {},
+  ): Promise<Ticket | undefined> {
     const { store, clock, config, outbox, logger } = this.ctx;
     this.forgetSender(id);
     this.running.delete(id);
@@ -372,7 +379,7 @@ export class VisitorChats {
     if (before.acceptedAt !== null) {
       await store.recordHandleTime(before.line, Math.round((clock.now() - before.acceptedAt) / 1000));
     } else {
-      await countChat(this.ctx, before, 'abandoned');
+      await countChat(this.ctx, before, unanswered);
     }
     logger.info({ event: 'chat.ended', ticket: id, by, status: before.state }, 'chat ended');
     await this.dispatcher.schedule();

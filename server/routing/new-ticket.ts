@@ -1,5 +1,5 @@
 import type { TicketId } from '../../protocol/ids.js';
-import type { Ticket } from './types.js';
+import { PHONE_NETWORK, type Ticket } from './types.js';
 
 export type TicketRequest = Pick<Ticket, 'line' | 'language' | 'topic' | 'visitorKey' | 'tokenHash'>;
 
@@ -27,4 +27,13 @@ export function newTicket(id: TicketId, request: TicketRequest, createdAt: numbe
     visitorEpoch: node === null ? 0 : 1,
     detachedAt: node === null ? createdAt : null,
   };
+}
+
+/**
+ * A fresh waiting call ticket: no keys (a call is not end-to-end encrypted by us; see
+ * docs/voice.md), held by the phone network rather than a node, so no node's death or
+ * grace ends it: the call's own webhooks do.
+ */
+export function newCallTicket(id: TicketId, route: Pick<Ticket, 'line' | 'language' | 'topic'>, createdAt: number): Ticket {
+  return { ...newTicket(id, { ...route, visitorKey: '', tokenHash: '' }, createdAt, PHONE_NETWORK), channel: 'call' };
 }

@@ -4,6 +4,7 @@ import type { Clock, TimerHandle } from '../clock.js';
 import type { Offer, OperatorPresence, PresenceStatus, QueueRef, RoutingTicket, Ticket } from '../routing/types.js';
 import { bucketId, type Aggregate, type AggregateField, type AggregateKey } from '../stats/aggregates.js';
 import type { ChatKeyProof } from '../../identity/certificates.js';
+import { DEFAULT_CALL_CAPACITY_RULE, fits, type CallCapacityRule } from '../routing/call-capacity.js';
 import { TtlMap } from './ttl-map.js';
 import {
   HANDLE_TIME_SAMPLES,
@@ -39,6 +40,7 @@ export class MemoryStore implements Store {
   private readonly buffers: TtlMap<TicketId, Buffers>;
   private readonly presence: TtlMap<OperatorId, OperatorPresence>;
   private readonly sessions: TtlMap<string, OperatorSession>;
+  private readonly callStates: TtlMap<string, string>;
   private readonly handleTimes: TtlMap<LineId, number[]>;
   private readonly aggregateBuckets: TtlMap<string, Aggregate>;
   private readonly nodes: TtlMap<string, true>;
@@ -60,6 +62,7 @@ export class MemoryStore implements Store {
     this.buffers = new TtlMap(clock);
     this.presence = new TtlMap(clock);
     this.sessions = new TtlMap(clock);
+    this.callStates = new TtlMap(clock);
     this.handleTimes = new TtlMap(clock);
     this.aggregateBuckets = new TtlMap(clock);
     this.nodes = new TtlMap(clock);
@@ -110,8 +113,8 @@ export class MemoryStore implements Store {
         const t = this.waitingIn(queue, id);
         if (!t) continue;
         taken++;
-        const { line, language, topic, createdAt, state, offer, triedBy, visitorNode } = t;
-        head.push({ id, line, language, topic, createdAt, state, offer: offer && { ...offer }, triedBy: [...triedBy], visitorNode });
+        const { channel, line, language, topic, createdAt, state, offer, triedBy, visitorNode } = t;
+        head.push({ id, channel, line, language, topic, createdAt, state, offer: offer && { ...offer }, triedBy: [...triedBy], visitorNode });
       }
     }
     return head.sort((a, b) => this.order.get(a.id)! - this.order.get(b.id)!);
@@ -167,14 +170,24 @@ export class MemoryStore implements Store {
     return true;
   }
 
-  async acceptOffer(id: TicketId, operatorId: OperatorId, operatorKey: string, now: number, proof: ChatKeyProof | null = null): Promise<AcceptResult> {
+  async acceptOffer(
+    id: TicketId,
+    operatorId: OperatorId,
+    operatorKey: string,
+    now: number,
+    proof: ChatKeyProof | null = null,
+    callRule: CallCapacityRule = DEFAULT_CALL_CAPACITY_RULE,
+  ): Promise<AcceptResult> {
     const t = this.tickets.get(id);
     if (!t || t.state !== 'waiting' || t.offer?.operatorId !== operatorId || t.offer.expiresAt <= now) {
       return { ok: false, reason: 'gone' };
     }
     const op = this.presence.get(operatorId);
-    if (op) op.active = this.liveChats(op);
-    if (!op || op.active.length >= op.capacity) return { ok: false, reason: 'at-capacity' };
+    if (op) this.tidy(op);
+    if (!op || !fits({ taken: op.active.length, capacity: op.capacity, onCall: op.call !== null }, t.channel, callRule)) {
+      return { ok: false, reason: 'at-capacity' };
+    }
+    if (t.channel === 'call') op.call = id;
     t.state = 'active';
     this.unqueue(t);
     t.offer = null;
@@ -254,6 +267,7 @@ export class MemoryStore implements Store {
       ...profile,
       status,
       active: existing ? this.liveChats(existing) : [],
+      call: existing ? this.liveCall(existing) : null,
       idleSince: existing?.idleSince ?? now,
       nodes: existing?.nodes ?? [],
       disconnectedAt: existing?.disconnectedAt ?? null,
@@ -323,6 +337,21 @@ export class MemoryStore implements Store {
     if (this.leases.get(name) === holder) this.leases.delete(name);
   }
 
+  async putCallState(key: string, value: string, ttlMs: number, ifAbsent = false): Promise<string> {
+    const held = this.callStates.get(key);
+    if (ifAbsent && held !== undefined) return held;
+    this.callStates.set(key, value, ttlMs);
+    return value;
+  }
+
+  async getCallState(key: string): Promise<string | undefined> {
+    return this.callStates.get(key);
+  }
+
+  async deleteCallState(key: string): Promise<void> {
+    this.callStates.delete(key);
+  }
+
   async putSession(tokenHash: string, session: OperatorSession, ttlMs: number): Promise<void> {
     this.sessions.set(tokenHash, { ...session }, ttlMs);
   }
@@ -368,7 +397,16 @@ export class MemoryStore implements Store {
 
   /** A copy that leaves out chats whose ticket expired without being ended. */
   private presenceView(p: OperatorPresence): OperatorPresence {
-    return { ...copyPresence(p), active: this.liveChats(p) };
+    return { ...copyPresence(p), active: this.liveChats(p), call: this.liveCall(p) };
+  }
+
+  private tidy(op: OperatorPresence): void {
+    op.active = this.liveChats(op);
+    op.call = this.liveCall(op);
+  }
+
+  private liveCall(op: OperatorPresence): TicketId | null {
+    return op.call !== null && this.tickets.get(op.call)?.state === 'active' ? op.call : null;
   }
 
   /** A chat whose ticket expired without being ended must not hold a slot for ever. */
@@ -380,13 +418,14 @@ export class MemoryStore implements Store {
     const op = this.presence.get(operatorId);
     if (!op) return;
     op.active = op.active.filter((t) => t !== id);
+    if (op.call === id) op.call = null;
     if (op.active.length === 0) op.idleSince = now;
   }
 
   private scheduleSweep(): void {
     if (this.closed) return;
     this.sweeper = this.clock.after(SWEEP_EVERY_MS, () => {
-      for (const map of [this.tickets, this.buffers, this.presence, this.sessions, this.handleTimes, this.aggregateBuckets, this.nodes, this.leases]) map.sweep();
+      for (const map of [this.tickets, this.buffers, this.presence, this.sessions, this.callStates, this.handleTimes, this.aggregateBuckets, this.nodes, this.leases]) map.sweep();
       // Tickets that expired unseen leave their queue entries behind: drop them too.
       for (const id of this.order.keys()) if (!this.tickets.get(id)) this.order.delete(id);
       for (const queues of [this.topicQueues, this.languageQueues]) {

@@ -27,6 +27,7 @@ import type { LanguageCode, LineId, OperatorId, TicketId, TopicId } from '../../
  *   P:{presence}:index          zset    the same operators by presence expiry
  *   P:{nodes}:live              zset    node ids by heartbeat expiry
  *   P:{s:<hash>}:session        string  an operator session under its token hash
+ *   P:{c:<key>}:call            string  a live phone call's record (server/voice/call-state.ts)
  *   P:{l:<name>}:lease          string  who holds a cluster-wide chore, until when
  *   P:{agg}:index               zset    aggregate bucket ids by expiry
  *   P:{agg}:b:<bucket>          hash    one bucket's counts
@@ -116,6 +117,11 @@ export class RedisKeys {
 
   get nodes(): string {
     return `${this.prefix}:{nodes}:live`;
+  }
+
+  /** A live phone call's small records (server/voice/call-state.ts), by their opaque key. */
+  callState(key: string): string {
+    return `${this.prefix}:{c:${enc(key)}}:call`;
   }
 
   session(tokenHash: string): string {

@@ -127,16 +127,20 @@ export interface Route {
 export const ROUTE_FIELDS = ['base', 'state', 'offer', 'triedBy', 'visitorNode', 'ver', 'ord', 'exp'] as const;
 
 export function routeOf(t: Ticket, ver: number, ord: number, exp: number): Route {
-  const { id, line, language, topic, createdAt, state, offer, triedBy, visitorNode } = t;
-  return { ticket: { id, line, language, topic, createdAt, state, offer, triedBy, visitorNode }, ver, ord, exp };
+  const { id, channel, line, language, topic, createdAt, state, offer, triedBy, visitorNode } = t;
+  return { ticket: { id, channel, line, language, topic, createdAt, state, offer, triedBy, visitorNode }, ver, ord, exp };
 }
 
 /** A summary from the ROUTE_FIELDS a ticket script replied. */
 export function decodeRouteFields(reply: unknown): Route {
   const [base, state, offer, triedBy, visitorNode, ver, ord, exp] = reply as (string | null)[];
-  const { id, line, language, topic, createdAt } = JSON.parse(base ?? '{}') as Pick<Ticket, 'id' | 'line' | 'language' | 'topic' | 'createdAt'>;
+  const { id, channel, line, language, topic, createdAt } = JSON.parse(base ?? '{}') as Pick<
+    Ticket,
+    'id' | 'channel' | 'line' | 'language' | 'topic' | 'createdAt'
+  >;
   const ticket: RoutingTicket = {
     id,
+    channel,
     line,
     language,
     topic,
@@ -214,7 +218,7 @@ export function decodePresenceReply(reply: unknown): PresenceReply | undefined {
 }
 
 /** A roster entry's JSON, parsed (see the presence scripts): numbers as strings. */
-export type RosterEntry = [OperatorPresence['status'], string, string | null, string[], ProfileJson, [TicketId, string][]];
+export type RosterEntry = [OperatorPresence['status'], string, string | null, string[], ProfileJson, [TicketId, string][], TicketId | null];
 type ProfileJson = Pick<OperatorPresence, 'id' | 'name' | 'lines' | 'languages' | 'topics' | 'capacity'>;
 
 export function parseRosterEntry(json: string): RosterEntry {
@@ -227,9 +231,10 @@ export function parseRosterEntry(json: string): RosterEntry {
  * kept and read again.
  */
 export function presenceFromRoster(entry: RosterEntry, clockNow: number): OperatorPresence {
-  const [status, idleSince, disconnectedAt, nodes, profile, chats] = entry;
+  const [status, idleSince, disconnectedAt, nodes, profile, chats, call] = entry;
   const active: TicketId[] = [];
   for (const [id, exp] of chats) if (Number(exp) > clockNow) active.push(id);
+  const onCall = call != null && active.includes(call) ? call : null;
   // Copied field by field, not spread: see decodeTicket.
   return {
     id: profile.id,
@@ -240,6 +245,7 @@ export function presenceFromRoster(entry: RosterEntry, clockNow: number): Operat
     capacity: profile.capacity,
     status,
     active,
+    call: onCall,
     idleSince: Number(idleSince),
     nodes: [...nodes],
     disconnectedAt: disconnectedAt === null ? null : Number(disconnectedAt),
@@ -258,6 +264,7 @@ export function presenceFrom(hash: Record<string, string>, active: TicketId[]): 
     capacity: profile.capacity,
     status: hash.status as OperatorPresence['status'],
     active,
+    call: hash.call !== undefined && active.includes(hash.call) ? hash.call : null,
     idleSince: Number(hash.idleSince),
     nodes: JSON.parse(hash.nodes ?? '[]') as string[],
     disconnectedAt: hash.disconnectedAt === undefined ? null : Number(hash.disconnectedAt),

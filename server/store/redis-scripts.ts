@@ -446,6 +446,20 @@ export const stringGet = script('stringGet', `
 return redis.call('GET', KEYS[1])
 `);
 
+/**
+ * KEYS: string. ARGV: clockNow, value, ttl, '1' to keep a live value already there. The value
+ * is stored as `<logical expiry>|<value>`; replies the value held afterwards.
+ */
+export const stringClaim = script('stringClaim', `
+local held = redis.call('GET', KEYS[1])
+if held and ARGV[4] == '1' then
+  local expires, value = string.match(held, '^([^|]*)|(.*)$')
+  if tonumber(expires) > tonumber(ARGV[1]) then return value end
+end
+redis.call('SET', KEYS[1], (tonumber(ARGV[1]) + tonumber(ARGV[3])) .. '|' .. ARGV[2], 'PX', ARGV[3])
+return ARGV[2]
+`);
+
 /** KEYS: any. */
 export const keyDelete = script('keyDelete', `
 return redis.call('DEL', KEYS[1])
@@ -502,7 +516,7 @@ return redis.call('LRANGE', KEYS[1], 0, -1)
  * The roster holds, per operator, what listPresence returns of them, rewritten by every
  * script that changes an input of it: routing reads every operator with one HVALS instead of
  * three commands each. An entry is the JSON
- * [status, idleSince, disconnectedAt or null, nodes, profile, [[chat id, ticket exp]…]]
+ * [status, idleSince, disconnectedAt or null, nodes, profile, [[chat id, ticket exp]…], call id or null]
  * (numbers as strings, nodes and profile the JSON stored in the presence hash); the index
  * holds each entry's presence expiry, so entries run out are found without reading them.
  */
@@ -512,6 +526,7 @@ local function drop(id)
   dirty = true
   redis.call('ZREM', KEYS[2], id)
   redis.call('HDEL', KEYS[3], id)
+  if redis.call('HGET', KEYS[1], 'call') == id then redis.call('HDEL', KEYS[1], 'call') end
 end
 -- Mark a held ticket as the operator's chat until exp: only while it is still held, so a
 -- late step cannot bring back a chat that was released.
@@ -561,7 +576,8 @@ local function roster()
     end
   end
   local gone = h[4] and ('"' .. h[4] .. '"') or 'null'
-  local entry = '[' .. cjson.encode(h[2]) .. ',"' .. h[3] .. '",' .. gone .. ',' .. h[5] .. ',' .. h[6] .. ',[' .. table.concat(chats, ',') .. ']]'
+  local call = redis.call('HGET', KEYS[1], 'call')
+  local entry = '[' .. cjson.encode(h[2]) .. ',"' .. h[3] .. '",' .. gone .. ',' .. h[5] .. ',' .. h[6] .. ',[' .. table.concat(chats, ',') .. '],' .. (call and cjson.encode(call) or 'null') .. ']'
   local ttl = redis.call('PTTL', KEYS[1])
   redis.call('HSET', KEYS[4], field, entry)
   redis.call('ZADD', KEYS[5], h[1], field)
@@ -668,7 +684,9 @@ return presence_reply()
 /**
  * Reserve one of the operator's places for a ticket they are accepting: the first step of an
  * accept (the ticket's own script is the second, heldConfirm the third). ARGV: clockNow,
- * ticket id, score (now), safety margin, tidy pairs… Replies {'ok'|'busy'|'full'|'absent',
+ * ticket id, score (now), safety margin, channel ('chat' | 'call'), call capacity rule, tidy
+ * pairs… The presence hash's `call` names the held ticket that is a call: the fit test is
+ * routing/call-capacity.ts's `fits`, spelled in Lua. Replies {'ok'|'busy'|'full'|'absent',
  * operator name, {held, chats} when full}. 'busy': another accept of this very ticket by this
  * operator is in flight (younger than the margin); an older leftover of a crashed accept is
  * replaced. The roster counts the reserved place at once, so routing does not offer it.
@@ -676,7 +694,7 @@ return presence_reply()
 export const heldReserve = script('heldReserve', `${HELD}
 if not live(KEYS[1], tonumber(ARGV[1])) then return {'absent', ''} end
 drop_expired(tonumber(ARGV[1]))
-tidy(5)
+tidy(7)
 local name = redis.call('HGET', KEYS[1], 'name')
 local mine = redis.call('ZSCORE', KEYS[2], ARGV[2])
 if mine and tonumber(mine) > tonumber(ARGV[3]) - tonumber(ARGV[4]) then
@@ -684,11 +702,22 @@ if mine and tonumber(mine) > tonumber(ARGV[3]) - tonumber(ARGV[4]) then
   return {'busy', name}
 end
 if mine then drop(ARGV[2]) end
+local call = redis.call('HGET', KEYS[1], 'call')
+if call and not redis.call('ZSCORE', KEYS[2], call) then
+  redis.call('HDEL', KEYS[1], 'call')
+  dirty = true
+  call = false
+end
 if dirty then roster() end
-if redis.call('ZCARD', KEYS[2]) >= tonumber(redis.call('HGET', KEYS[1], 'capacity')) then
+local taken = redis.call('ZCARD', KEYS[2])
+local is_call = ARGV[5] == 'call'
+if taken >= tonumber(redis.call('HGET', KEYS[1], 'capacity'))
+  or (call and (is_call or ARGV[6] ~= 'one-place'))
+  or (is_call and ARGV[6] == 'exclusive' and taken > 0) then
   return {'full', name, held_reply()}
 end
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
+if is_call then redis.call('HSET', KEYS[1], 'call', ARGV[2]) end
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
 roster()

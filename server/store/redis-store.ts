@@ -2,6 +2,7 @@ import type { LineId, OperatorId, TicketId } from '../../protocol/ids.js';
 import type { EndedBy } from '../../protocol/visitor-messages.js';
 import type { ChatKeyProof } from '../../identity/certificates.js';
 import type { Clock } from '../clock.js';
+import { DEFAULT_CALL_CAPACITY_RULE, type CallCapacityRule } from '../routing/call-capacity.js';
 import { errorFields, type Logger } from '../logging.js';
 import type { Offer, OperatorPresence, PresenceStatus, QueueRef, RoutingTicket, Ticket } from '../routing/types.js';
 import { bucketId, type Aggregate, type AggregateField, type AggregateKey } from '../stats/aggregates.js';
@@ -251,7 +252,14 @@ export class RedisStore implements Store {
     return true;
   }
 
-  async acceptOffer(id: TicketId, operatorId: OperatorId, operatorKey: string, now: number, proof: ChatKeyProof | null = null): Promise<AcceptResult> {
+  async acceptOffer(
+    id: TicketId,
+    operatorId: OperatorId,
+    operatorKey: string,
+    now: number,
+    proof: ChatKeyProof | null = null,
+    callRule: CallCapacityRule = DEFAULT_CALL_CAPACITY_RULE,
+  ): Promise<AcceptResult> {
     // A cheap look first, so a ticket that is not this operator's to take reads 'gone' whatever their load.
     const before = await this.readTicket(id);
     const offer = before?.ticket.offer;
@@ -260,7 +268,15 @@ export class RedisStore implements Store {
     }
     const keys = this.keys.presenceKeys(operatorId);
     const reserve = async (tidy: string[]) =>
-      (await this.run(lua.heldReserve, keys, [this.nowArg(), id, String(now), String(RESERVATION_MARGIN_MS), ...tidy])) as [string, string, unknown?];
+      (await this.run(lua.heldReserve, keys, [
+        this.nowArg(),
+        id,
+        String(now),
+        String(RESERVATION_MARGIN_MS),
+        before.ticket.channel,
+        callRule,
+        ...tidy,
+      ])) as [string, string, unknown?];
     let [status, name, holds] = await reserve([]);
     if (status === 'full' && holds) {
       const { tidy } = await this.peekHolds(operatorId, decodeHolds(holds), now);
@@ -418,6 +434,22 @@ export class RedisStore implements Store {
 
   // ---- sessions ----
 
+  async putCallState(key: string, value: string, ttlMs: number, ifAbsent = false): Promise<string> {
+    const args = [this.nowArg(), value, String(ttlMs), ifAbsent ? '1' : ''];
+    return (await this.run(lua.stringClaim, [this.keys.callState(key)], args)) as string;
+  }
+
+  async getCallState(key: string): Promise<string | undefined> {
+    const held = (await this.run(lua.stringGet, [this.keys.callState(key)], [])) as string | null;
+    if (!held) return undefined;
+    const bar = held.indexOf('|');
+    return Number(held.slice(0, bar)) > this.clock.now() ? held.slice(bar + 1) : undefined;
+  }
+
+  async deleteCallState(key: string): Promise<void> {
+    await this.run(lua.keyDelete, [this.keys.callState(key)], []);
+  }
+
   async putSession(tokenHash: string, session: OperatorSession, ttlMs: number): Promise<void> {
     const value = JSON.stringify({ session, exp: this.clock.now() + ttlMs });
     await this.run(lua.stringSet, [this.keys.session(tokenHash)], [value, String(ttlMs)]);
@@ -438,7 +470,7 @@ export class RedisStore implements Store {
 
   async countAggregate(key: AggregateKey, field: AggregateField, ttlMs: number): Promise<void> {
     const id = bucketId(key);
-    const bucket = { hour: key.hour, line: key.line, language: key.language, topic: key.topic };
+    const bucket = { hour: key.hour, line: key.line, language: key.language, topic: key.topic, channel: key.channel };
     const args = [this.nowArg(), id, JSON.stringify(bucket), field, String(this.clock.now() + ttlMs), String(ttlMs)];
     await this.run(lua.aggregateCount, [this.keys.aggregateIndex, this.keys.aggregate(id)], args);
   }

@@ -3,6 +3,7 @@ import type { EndedBy } from '../../protocol/visitor-messages.js';
 import type { Offer, OperatorPresence, PresenceStatus, QueueRef, RoutingTicket, Ticket } from '../routing/types.js';
 import type { Aggregate, AggregateField, AggregateKey } from '../stats/aggregates.js';
 import type { ChatKeyProof } from '../../identity/certificates.js';
+import type { CallCapacityRule } from '../routing/call-capacity.js';
 
 export type PresenceProfile = Pick<OperatorPresence, 'id' | 'name' | 'lines' | 'languages' | 'topics' | 'capacity'>;
 
@@ -90,10 +91,18 @@ export interface Store {
   withdrawOffer(id: TicketId, operatorId: OperatorId): Promise<boolean>;
   /**
    * Atomically hand an offered ticket to its operator: it must still be waiting, offered to
-   * this operator, unexpired, and the operator below capacity. Never two operators, never
-   * over capacity.
+   * this operator, unexpired, and fit what the operator holds (below capacity, and what
+   * `callRule` allows beside a call: routing/call-capacity.ts). Never two operators, never
+   * over capacity. A call has no key: `operatorKey` is ''.
    */
-  acceptOffer(id: TicketId, operatorId: OperatorId, operatorKey: string, now: number, proof?: ChatKeyProof | null): Promise<AcceptResult>;
+  acceptOffer(
+    id: TicketId,
+    operatorId: OperatorId,
+    operatorKey: string,
+    now: number,
+    proof?: ChatKeyProof | null,
+    callRule?: CallCapacityRule,
+  ): Promise<AcceptResult>;
   /**
    * End a chat (idempotent): frees the operator's slot, deletes its buffered messages, and
    * keeps the ticket only for `graceMs`, so a reconnecting side learns it ended. Returns the ticket as it was before,
@@ -149,6 +158,16 @@ export interface Store {
   claimLease(name: string, holder: string, now: number, ttlMs: number): Promise<boolean>;
   /** Give the lease up now, if `holder` holds it. */
   releaseLease(name: string, holder: string): Promise<void>;
+
+  /**
+   * A live phone call's small records (server/voice/call-state.ts): what any node answering
+   * the call's next webhook must know. Opaque keys and values, never a number. Returns the
+   * value held afterwards: with `ifAbsent`, a live value already there is kept and returned
+   * (so a webhook that Twilio retries on two nodes at once makes one ticket, not two).
+   */
+  putCallState(key: string, value: string, ttlMs: number, ifAbsent?: boolean): Promise<string>;
+  getCallState(key: string): Promise<string | undefined>;
+  deleteCallState(key: string): Promise<void>;
 
   /** Sessions are stored under a hash of the cookie, never the cookie itself. */
   putSession(tokenHash: string, session: OperatorSession, ttlMs: number): Promise<void>;

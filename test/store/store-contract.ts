@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import { ManualClock } from '../../server/clock.js';
 import type { PresenceStatus, QueueRef, RoutingTicket, Ticket } from '../../server/routing/types.js';
 import { waitingTicket } from '../support/routing-fixtures.js';
+import { newCallTicket } from '../../server/routing/new-ticket.js';
+import { CALL_CAPACITY_RULES, type CallCapacityRule } from '../../server/routing/call-capacity.js';
 import {
   HANDLE_TIME_SAMPLES,
   HANDLE_TIME_TTL_MS,
@@ -88,8 +90,8 @@ export function storeContract(name: string, make: (clock: ManualClock) => Promis
     async function routingView(id: string): Promise<RoutingTicket | undefined> {
       const t = await store.getTicket(id);
       if (!t) return undefined;
-      const { line, language, topic, createdAt, state, offer, triedBy, visitorNode } = t;
-      return { id, line, language, topic, createdAt, state, offer, triedBy, visitorNode };
+      const { channel, line, language, topic, createdAt, state, offer, triedBy, visitorNode } = t;
+      return { id, channel, line, language, topic, createdAt, state, offer, triedBy, visitorNode };
     }
 
     async function activeOf(operatorId: string): Promise<string[]> {
@@ -403,6 +405,92 @@ export function storeContract(name: string, make: (clock: ManualClock) => Promis
         const result = await store.acceptOffer('t2', 'anna', 'k', clock.now());
         expect(result.ok).to.equal(true);
         expect(await activeOf('anna')).to.deep.equal(['t2']);
+      });
+    });
+
+    describe('acceptOffer with phone calls (routing/call-capacity.ts)', () => {
+      /** A waiting call ticket offered to `operatorId`. */
+      async function callOffered(id: string, operatorId: string, capacity = 3): Promise<void> {
+        if (!(await store.getPresence(operatorId))) await present(operatorId, { capacity });
+        await store.createTicket(newCallTicket(id, { line: '1712', language: 'nl', topic: 'violence' }, clock.now()), TICKET_TTL);
+        expect(await store.offerTicket(id, offerTo(operatorId), clock.now())).to.equal(true);
+      }
+      const accept = (id: string, rule: CallCapacityRule) => store.acceptOffer(id, 'anna', '', clock.now(), null, rule);
+
+      it('[ST111] names the call an operator took in their presence, and forgets it when the call ends', async () => {
+        await callOffered('c1', 'anna');
+        expect((await accept('c1', 'blocks-new')).ok).to.equal(true);
+        expect(await store.getPresence('anna')).to.include({ call: 'c1' });
+        expect((await store.listPresence()).find((p) => p.id === 'anna')).to.include({ call: 'c1' });
+        await store.endTicket('c1', 'visitor', clock.now(), GRACE);
+        expect(await store.getPresence('anna')).to.include({ call: null });
+      });
+
+      it('[ST112] refuses a chat beside a call under blocks-new and exclusive, and takes it under one-place', async () => {
+        for (const rule of ['blocks-new', 'exclusive', 'one-place'] as const) {
+          await callOffered(`c-${rule}`, 'anna');
+          expect((await accept(`c-${rule}`, rule)).ok, rule).to.equal(true);
+          await offered(`t-${rule}`, 'anna');
+          const result = await store.acceptOffer(`t-${rule}`, 'anna', 'k', clock.now(), null, rule);
+          expect(result, rule).to.deep.include(rule === 'one-place' ? { ok: true } : { ok: false, reason: 'at-capacity' });
+          await store.endTicket(`c-${rule}`, 'visitor', clock.now(), GRACE);
+          await store.endTicket(`t-${rule}`, 'operator', clock.now(), GRACE);
+        }
+      });
+
+      it('[ST113] never lets an operator take two calls at once, whatever the rule', async () => {
+        for (const rule of CALL_CAPACITY_RULES) {
+          await callOffered(`a-${rule}`, 'anna');
+          await callOffered(`b-${rule}`, 'anna');
+          const results = await Promise.all([accept(`a-${rule}`, rule), accept(`b-${rule}`, rule)]);
+          expect(results.filter((r) => r.ok), rule).to.have.length(1);
+          for (const id of [`a-${rule}`, `b-${rule}`]) await store.endTicket(id, 'visitor', clock.now(), GRACE);
+        }
+      });
+
+      it('[ST114] gives a call under exclusive only to an operator with nothing else, and to one with chats under the others', async () => {
+        await accepted('t1', 'anna', 3);
+        await callOffered('c1', 'anna');
+        expect(await accept('c1', 'exclusive')).to.deep.equal({ ok: false, reason: 'at-capacity' });
+        expect((await accept('c1', 'blocks-new')).ok).to.equal(true);
+        expect(await activeOf('anna')).to.have.members(['t1', 'c1']);
+      });
+
+      it('[ST115] frees the call mark of an accept that failed to claim the ticket', async () => {
+        await callOffered('c1', 'anna');
+        await store.endTicket('c1', 'visitor', clock.now(), GRACE);
+        expect((await accept('c1', 'blocks-new')).ok).to.equal(false);
+        await offered('t1', 'anna');
+        expect((await store.acceptOffer('t1', 'anna', 'k', clock.now(), null, 'blocks-new')).ok).to.equal(true);
+        expect(await store.getPresence('anna')).to.include({ call: null });
+      });
+    });
+
+    describe('call states', () => {
+      it('[ST116] keeps the first value claimed and hands it to every later claim', async () => {
+        expect(await store.putCallState('sid:a', 'first', TICKET_TTL, true)).to.equal('first');
+        expect(await store.putCallState('sid:a', 'second', TICKET_TTL, true)).to.equal('first');
+        expect(await store.getCallState('sid:a')).to.equal('first');
+      });
+
+      it('[ST117] replaces a value when not claiming, and forgets it when deleted', async () => {
+        await store.putCallState('sid:a', 'first', TICKET_TTL);
+        expect(await store.putCallState('sid:a', 'second', TICKET_TTL)).to.equal('second');
+        expect(await store.getCallState('sid:a')).to.equal('second');
+        await store.deleteCallState('sid:a');
+        expect(await store.getCallState('sid:a')).to.equal(undefined);
+      });
+
+      it('[ST118] lets a value run out by its TTL, after which a claim takes the new one', async () => {
+        await store.putCallState('sid:a', 'first', MINUTE, true);
+        clock.advance(MINUTE);
+        expect(await store.getCallState('sid:a')).to.equal(undefined);
+        expect(await store.putCallState('sid:a', 'second', MINUTE, true)).to.equal('second');
+      });
+
+      it('[ST119] agrees on one value when many claim at once', async () => {
+        const held = await Promise.all(['a', 'b', 'c', 'd'].map((v) => store.putCallState('sid:x', v, TICKET_TTL, true)));
+        expect(new Set(held).size).to.equal(1);
       });
     });
 
@@ -743,7 +831,7 @@ export function storeContract(name: string, make: (clock: ManualClock) => Promis
     });
 
     describe('aggregates', () => {
-      const key = { hour: '2026-11-23T10:00:00.000Z', line: '1712', language: 'nl', topic: 'violence' };
+      const key = { hour: '2026-11-23T10:00:00.000Z', line: '1712', language: 'nl', topic: 'violence', channel: 'chat' as const };
 
       it('[ST88] counts per bucket and field, and keeps buckets apart', async () => {
         await store.countAggregate(key, 'requested', TICKET_TTL);
@@ -862,14 +950,14 @@ export function storeContract(name: string, make: (clock: ManualClock) => Promis
       it('[ST56] makes a new operator present from their profile, idle from now, and takes a new profile and status when upserted again', async () => {
         const p = profile('anna', { capacity: 2 });
         const created = await store.upsertPresence(p, 'available', clock.now(), TICKET_TTL);
-        const expected = { ...p, status: 'available', active: [], idleSince: clock.now(), nodes: [], disconnectedAt: null };
+        const expected = { ...p, status: 'available', active: [], call: null, idleSince: clock.now(), nodes: [], disconnectedAt: null };
         expect(created).to.deep.equal(expected);
         expect(await store.getPresence('anna')).to.deep.equal(expected);
         const since = clock.now();
         clock.advance(MINUTE);
         const changed = profile('anna', { name: 'Anna B.', lines: ['1712', '108'], languages: ['nl', 'en'], topics: ['violence', 'abuse'], capacity: 3 });
         const refreshed = await store.upsertPresence(changed, 'away', clock.now(), TICKET_TTL);
-        const expectedAgain = { ...changed, status: 'away', active: [], idleSince: since, nodes: [], disconnectedAt: null };
+        const expectedAgain = { ...changed, status: 'away', active: [], call: null, idleSince: since, nodes: [], disconnectedAt: null };
         expect(refreshed).to.deep.equal(expectedAgain);
         expect(await store.getPresence('anna')).to.deep.equal(expectedAgain);
       });

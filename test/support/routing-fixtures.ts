@@ -18,6 +18,7 @@ export function presence(id: string, overrides: Partial<OperatorPresence> = {}):
     topics: ['violence'],
     capacity: 1,
     active: [],
+    call: null,
     idleSince: 0,
     nodes: ['node-a'],
     disconnectedAt: null,

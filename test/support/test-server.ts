@@ -9,6 +9,7 @@ import { memoryDirectory, type OperatorAccount } from '../../server/auth/operato
 import { hashPassword } from '../../server/auth/password.js';
 import { ManualClock, systemClock, type Clock } from '../../server/clock.js';
 import { DEFAULT_TIMINGS, type AppConfig } from '../../server/config/app-config.js';
+import { DEFAULT_CALL_CAPACITY_RULE } from '../../server/routing/call-capacity.js';
 import { loadLinesConfig } from '../../server/config/lines-config.js';
 import { createLogger } from '../../server/logging.js';
 import { MemoryStore } from '../../server/store/memory-store.js';
@@ -87,6 +88,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     trustProxyHops: 0,
     publicDir,
     orgPublicKey: null,
+    callCapacityRule: DEFAULT_CALL_CAPACITY_RULE,
+    voice: null,
     ...options.config,
   };
   const accounts = await Promise.all(
