@@ -38,6 +38,8 @@ import { VisitorChats } from './relay/visitor-chats.js';
 import { serveVisitor } from './relay/visitor-socket.js';
 import type { FrameObserver } from './relay/wire.js';
 import type { Store } from './store/store.js';
+import type { TwilioRest } from './voice/twilio-cleanup.js';
+import { voiceModule } from './voice/voice-module.js';
 
 export interface AppDeps {
   config: AppConfig;
@@ -54,6 +56,8 @@ export interface AppDeps {
   /** The deployment's key prefix, shared with the store: names the bus channels. */
   keyPrefix?: string;
   limits?: Partial<RelayLimits>;
+  /** Twilio's REST API for clean-up after calls; the real one when voice has an account. */
+  twilioRest?: TwilioRest;
 }
 
 export interface QuietlineApp {
@@ -136,6 +140,10 @@ export function createApp(deps: AppDeps): QuietlineApp {
   app.use(PATHS.lines, linesRoute(config, clock, store));
   app.use(PATHS.leave, leaveRoute(visitors));
   app.use(PATHS.session, sessionRoute({ config, sessions, directory, addresses, logger, signedOut: (token) => sessionWatch.ended(token) }));
+  const voice = config.voice
+    ? voiceModule({ ctx, voice: config.voice, visitors, dispatcher, sweeper, sessions, directory, ...(deps.twilioRest ? { rest: deps.twilioRest } : {}) })
+    : null;
+  if (voice) app.use(voice.router);
   app.get('/', (_req, res) => res.redirect('/demo/'));
   app.use(staticFiles(config.publicDir));
   app.use((_req, res) => sendError(res, 'ERR_NOT_FOUND'));
@@ -262,6 +270,7 @@ export function createApp(deps: AppDeps): QuietlineApp {
       sessionWatch.stop();
       dispatcher.stop();
       sweeper.stop();
+      voice?.stop();
       visitors.drain();
       desk.drain();
       for (const ws of wss.clients) {

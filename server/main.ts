@@ -14,6 +14,7 @@ import { runModeOf } from './config/run-mode.js';
 import { readOrgPublicKey } from './config/org-key.js';
 import { checkBuildMatches } from './config/build-info.js';
 import { createLogger } from './logging.js';
+import { readVoiceConfig } from './voice/voice-config.js';
 import { openSharedState } from './shared-state.js';
 
 /** The only place that reads the environment and listens. */
@@ -46,12 +47,15 @@ async function main(): Promise<void> {
     );
   }
   await checkBuildMatches(publicDir, orgPublicKey);
+  const localBase = `http://${settings.HOST === '0.0.0.0' ? 'localhost' : settings.HOST}:${settings.PORT}`;
+  const voice = readVoiceConfig(settings, demo, localBase);
   const config = buildAppConfig(
     // The demo runs on plain http at any hour; a real deployment keeps both safeguards.
     demo ? { ...settings, QUIETLINE_IGNORE_HOURS: true, COOKIE_SECURE: false } : settings,
     lines,
     publicDir,
     orgPublicKey,
+    voice,
   );
 
   // A suffix per start: a node restarted under the same name must not be taken for the one

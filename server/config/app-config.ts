@@ -1,3 +1,5 @@
+import type { CallCapacityRule } from '../routing/call-capacity.js';
+import type { VoiceConfig } from '../voice/voice-config.js';
 import type { LinesConfig } from './lines-config.js';
 
 /** What createApp needs to know, in units it uses (milliseconds), already validated. */
@@ -19,6 +21,10 @@ export interface AppConfig {
    * the demo, where operators have no certified identity and the widget checks nothing.
    */
   orgPublicKey: string | null;
+  /** How a phone call counts against an operator's places (CALL_CAPACITY_RULE). */
+  callCapacityRule: CallCapacityRule;
+  /** Phone calls through Twilio; null: the /voice/* routes are off. */
+  voice: VoiceConfig | null;
 }
 
 export const DEFAULT_TIMINGS = {

@@ -1,10 +1,17 @@
 import type { RelayLimits } from '../abuse/limits.js';
 import type { AppConfig } from './app-config.js';
+import type { VoiceConfig } from '../voice/voice-config.js';
 import type { LinesConfig } from './lines-config.js';
 import { parseOrigins, type Settings } from './settings.js';
 
 /** Settings (environment units) → AppConfig (milliseconds). */
-export function buildAppConfig(settings: Settings, lines: LinesConfig, publicDir: string, orgPublicKey: string | null): AppConfig {
+export function buildAppConfig(
+  settings: Settings,
+  lines: LinesConfig,
+  publicDir: string,
+  orgPublicKey: string | null,
+  voice: VoiceConfig | null = null,
+): AppConfig {
   return {
     lines,
     allowedOrigins: parseOrigins(settings.ALLOWED_ORIGINS),
@@ -18,6 +25,8 @@ export function buildAppConfig(settings: Settings, lines: LinesConfig, publicDir
     trustProxyHops: settings.TRUST_PROXY_HOPS,
     publicDir,
     orgPublicKey,
+    callCapacityRule: settings.CALL_CAPACITY_RULE,
+    voice,
   };
 }
 

@@ -30,6 +30,20 @@ const alternativeSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('web'), name: z.string().min(1), url: z.url() }),
 ]);
 
+/** A phone number as Twilio sends it in `To`: E.164, "+" and digits. */
+const e164 = z.string().regex(/^\+[1-9]\d{5,14}$/, 'a phone number in E.164 form, such as +3225550100');
+
+/** How one language is spoken on the phone: Twilio's <Say> language and voice. */
+const speechSchema = z.strictObject({ language: z.string().min(2), voice: z.string().min(1) });
+
+/** A line's phone side (docs/voice.md); a line without it takes no calls. */
+const lineVoiceSchema = z.strictObject({
+  /** The Twilio numbers whose Voice URL is /voice/incoming and that reach this line. */
+  numbers: z.array(e164).min(1),
+  /** Where a caller who waited VOICE_OVERFLOW_AFTER_SECONDS is put through, if anywhere. */
+  overflow: z.optional(z.strictObject({ name: z.string().min(1), number: e164 })),
+});
+
 const lineSchema = z.strictObject({
   id: idSchema,
   name: z.string().min(1),
@@ -42,6 +56,7 @@ const lineSchema = z.strictObject({
   alternatives: z.array(alternativeSchema),
   /** Overrides the file's alternativesAfterSeconds for this line. */
   alternativesAfterSeconds: alternativesAfter.optional(),
+  voice: lineVoiceSchema.optional(),
 });
 
 const linesFileSchema = z.strictObject({
@@ -54,6 +69,8 @@ const linesFileSchema = z.strictObject({
   wrapUps: z.array(idSchema).min(1),
   topics: z.array(idSchema).min(1),
   holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date "YYYY-MM-DD"')),
+  /** Per language, how calls are spoken to (overrides server/voice/speech.ts's defaults). */
+  voices: z.record(z.string(), speechSchema).default({}),
   lines: z.array(lineSchema).min(1),
 });
 
@@ -96,6 +113,7 @@ export function parseLinesConfig(raw: unknown, source = 'lines config'): LinesCo
   };
   if (!isTimeZone(file.timezone)) fail('timezone', `unknown time zone "${file.timezone}"`);
   const ids = new Map<LineId, (typeof file.lines)[number]>();
+  const numbers = new Map<string, LineId>();
   file.lines.forEach((line, i) => {
     if (ids.has(line.id)) fail(`lines[${i}].id`, `duplicate line id "${line.id}"`);
     ids.set(line.id, line);
@@ -105,6 +123,12 @@ export function parseLinesConfig(raw: unknown, source = 'lines config'): LinesCo
     if (line.timezone !== undefined && !isTimeZone(line.timezone)) {
       fail(`lines[${i}].timezone`, `unknown time zone "${line.timezone}"`);
     }
+    // A called number must name one line: it is the only thing that says which line was called.
+    line.voice?.numbers.forEach((number, j) => {
+      const other = numbers.get(number);
+      if (other !== undefined) fail(`lines[${i}].voice.numbers[${j}]`, `${number} already reaches line "${other}"`);
+      numbers.set(number, line.id);
+    });
   });
   file.lines.forEach((line, i) => {
     line.alternatives.forEach((alt, j) => {
@@ -124,6 +148,7 @@ export function parseLinesConfig(raw: unknown, source = 'lines config'): LinesCo
     wrapUps: file.wrapUps,
     topics: file.topics,
     holidays: file.holidays,
+    voices: file.voices,
     lines: file.lines.map((line) => ({
       ...line,
       timezone: line.timezone ?? file.timezone,

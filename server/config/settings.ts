@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_LIMITS } from '../abuse/limits.js';
+import { CALL_CAPACITY_RULES, DEFAULT_CALL_CAPACITY_RULE } from '../routing/call-capacity.js';
 import { ConfigError } from './lines-config.js';
 
 /**
@@ -72,6 +73,33 @@ const settingsSchema = z.object({
   UPGRADES_PER_ADDRESS_PER_MINUTE: limit.default(DEFAULT_LIMITS.upgradesPerMinute),
   /** Frames one socket may send per 10 seconds (typing signals have as many of their own). */
   MESSAGES_PER_SOCKET_PER_TEN_SECONDS: limit.default(DEFAULT_LIMITS.messagesPerWindow),
+  /** How a phone call counts against an operator's places: blocks-new (a call takes one place
+   *  and nothing new is offered during it), one-place (like a chat) or exclusive (only an
+   *  operator with nothing else takes a call). */
+  CALL_CAPACITY_RULE: z.enum(CALL_CAPACITY_RULES).default(DEFAULT_CALL_CAPACITY_RULE),
+  /** Twilio account (AC…) whose numbers reach the lines. Voice is on when the five TWILIO_*
+   *  settings and PUBLIC_BASE_URL are all set (docs/voice.md); the demo simulates it. */
+  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-f]{32}$/, 'an account SID, AC and 32 hex digits').optional(),
+  /** Checks the X-Twilio-Signature of every /voice/* request. */
+  TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
+  /** API key (SK…) and its secret: sign consoles' voice tokens, delete queues and call logs. */
+  TWILIO_API_KEY_SID: z.string().regex(/^SK[0-9a-f]{32}$/, 'an API key SID, SK and 32 hex digits').optional(),
+  TWILIO_API_KEY_SECRET: z.string().min(1).optional(),
+  /** The TwiML App (AP…) whose Voice URL is PUBLIC_BASE_URL/voice/connect. */
+  TWILIO_TWIML_APP_SID: z.string().regex(/^AP[0-9a-f]{32}$/, 'a TwiML App SID, AP and 32 hex digits').optional(),
+  /** The address Twilio calls, e.g. https://chat.example.org (behind a proxy, the outside one):
+   *  signatures are checked against it and TwiML links to it. */
+  PUBLIC_BASE_URL: z.url().optional(),
+  /** Audio played to waiting callers between announcements (an https URL Twilio can fetch;
+   *  a clip of about VOICE_ANNOUNCE_EVERY_SECONDS). Unset: silence. */
+  VOICE_HOLD_MUSIC_URL: z.url().optional(),
+  /** Seconds between announcements of place and wait to a waiting caller. */
+  VOICE_ANNOUNCE_EVERY_SECONDS: positiveInt.max(600).default(30),
+  /** After this many seconds of waiting a caller is put through to the line's overflow
+   *  number, or told the alternatives when it has none. */
+  VOICE_OVERFLOW_AFTER_SECONDS: positiveInt.default(600),
+  /** Lifetime of a console's voice token; at most an hour. */
+  VOICE_TOKEN_TTL_SECONDS: positiveInt.max(3600).default(3600),
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -82,7 +82,7 @@ export class OperatorDesk {
   async accept(peer: OperatorPeer, operatorId: OperatorId, ticketId: TicketId, key: string | undefined, proof?: ChatKeyProof): Promise<void> {
     const { store, clock, outbox, config } = this.ctx;
     // Only a call may come without a key: a chat accepted without one could never be read.
-    if (key === undefined && (await store.getTicket(ticketId))?.channel !== 'call') {
+    if (key === undefined && (await store.getTicket(ticketId))?.channel === 'chat') {
       peer.send({ type: 'error', code: 'ERR_BAD_MESSAGE', ticket: ticketId });
       return;
     }

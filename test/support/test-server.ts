@@ -43,6 +43,8 @@ export interface TestServerOptions {
   faults?: 'outage';
   nodeId?: string;
   limits?: AppDeps['limits'];
+  /** Stands in for Twilio's REST API (it cannot run here): see test/support/voice-calls.ts. */
+  twilioRest?: AppDeps['twilioRest'];
 }
 
 export interface Frame {
@@ -124,6 +126,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.shared ? { bus: options.shared.bus, keyPrefix: options.shared.keyPrefix } : {}),
     ...(options.nodeId ? { nodeId: options.nodeId } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.twilioRest ? { twilioRest: options.twilioRest } : {}),
     logger: createLogger({ level: 'debug', destination }),
     directory: memoryDirectory(accounts),
     frameObserver: (direction, kind, frame) => frames.push({ direction, kind, frame }),
