@@ -1,6 +1,6 @@
 import type { ErrorCode } from '../protocol/errors.js';
 import { isErrorCode } from '../protocol/errors.js';
-import { PATHS, type LinesResponse, type SignInRequest } from '../protocol/http.js';
+import { PATHS, type LinesResponse, type SignInRequest, type VoiceTokenResponse } from '../protocol/http.js';
 import type { OperatorProfile } from '../protocol/operator-messages.js';
 
 /** The console's HTTP calls. The session cookie is HttpOnly: we never see or store it. */
@@ -22,6 +22,16 @@ export async function signOut(): Promise<ApiResult<null>> {
 
 export async function getLines(): Promise<ApiResult<LinesResponse>> {
   return call(PATHS.lines, { method: 'GET' }, (body) => body as LinesResponse);
+}
+
+/** How this console places calls; ERR_NOT_FOUND when the deployment has no voice. */
+export async function getVoiceToken(): Promise<ApiResult<VoiceTokenResponse>> {
+  return call(PATHS.voiceToken, { method: 'GET' }, (body) => body as VoiceTokenResponse);
+}
+
+/** Simulated voice only: stands in for the device connecting out to the call we hold. */
+export async function simulatedConnect(ticket: string): Promise<ApiResult<null>> {
+  return call(PATHS.voiceSimulatedConnect, { method: 'POST', headers: json, body: JSON.stringify({ ticket }) }, () => null);
 }
 
 async function call<T>(path: string, init: RequestInit, read: (body: unknown) => T): Promise<ApiResult<T>> {

@@ -16,6 +16,7 @@ import { ChatLink } from './chat-link.js';
 import { formatDate, live, t } from './i18n.js';
 import { OperatorIdentity, type LoadResult } from './identity.js';
 import { OfferTray } from './offer-tray.js';
+import { CallDesk } from './voice/call-desk.js';
 import { ChatPanel, LEFT_MESSAGES } from './views/chat-panel.js';
 import { identityPanel, type IdentityPanel } from './views/identity-panel.js';
 import type { TopBar } from './views/top-bar.js';
@@ -30,14 +31,16 @@ export interface DeskDeps {
 }
 
 /**
- * The signed-in console: one socket, the offer tray, and the open chats, each with its
- * own keys (in memory only). Where the deployment certifies operators, also the operator's
- * identity key, which signs every chat key it accepts with (in memory only, too).
+ * The signed-in console: one socket, the offer tray, the open chats, each with its own keys
+ * (in memory only), and the calls (voice/call-desk.ts). Where the deployment certifies
+ * operators, also the operator's identity key, which signs every chat key it accepts with
+ * (in memory only, too).
  */
 export class Desk {
   readonly el: HTMLElement;
   private readonly socket: ReconnectingSocket<ServerToOperator, OperatorToServer>;
   private readonly offers: OfferTray;
+  private readonly calls: CallDesk;
   private readonly chats = new Map<ChatId, { link: ChatLink; panel: ChatPanel }>();
   private readonly lineNames = new Map<string, string>();
   private wrapUps: string[] = [];
@@ -72,6 +75,17 @@ export class Desk {
       prove: (ticket, key) => this.identity.prove(ticket, key),
       identityMissing: () => this.refreshIdentity(true),
     });
+    this.calls = new CallDesk({
+      send: (message) => this.socket.send(message),
+      announce: (text) => deps.announce(text),
+      lineName: (id) => this.lineName(id),
+      wrapUps: () => this.wrapUps,
+      show: (el) => this.panelList.appendChild(el),
+      changed: (removed) => {
+        this.refreshCounts();
+        if (removed?.hadFocus) this.focusNextPanel();
+      },
+    });
     this.identityPanel = identityPanel((file) => void this.loadIdentity(file));
     const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
     const url = `${scheme}//${window.location.host}${PATHS.operatorSocket}?${VERSION_PARAM}=${PROTOCOL_VERSION}`;
@@ -96,7 +110,7 @@ export class Desk {
   }
 
   get hasChats(): boolean {
-    return this.chats.size > 0;
+    return this.chats.size > 0 || this.calls.size > 0;
   }
 
   start(): void {
@@ -122,6 +136,7 @@ export class Desk {
     this.identity.forget();
     this.deps.topBar.setIdentity(null);
     this.offers.clear();
+    this.calls.stop();
     for (const { link, panel } of this.chats.values()) {
       link.wipe();
       panel.dispose();
@@ -150,6 +165,7 @@ export class Desk {
         for (const chat of [...this.chats.keys()]) {
           if (!m.chats.includes(chat)) this.ended({ type: 'ended', chat, by: 'system' });
         }
+        this.calls.welcome(m.chats);
         // The server starts every fresh connection away; after a dropped connection this
         // page asks again for what the operator had chosen, so a blip costs no offers.
         if (this.chosen === 'available' && m.status !== 'available') this.setAvailable(true);
@@ -163,7 +179,7 @@ export class Desk {
       case 'offer':
         return this.offers.add(m);
       case 'offer-withdrawn':
-        return this.offers.withdraw(m.ticket, t(`offer.withdrawn.${m.reason}`));
+        return this.offers.withdrawn(m.ticket, m.reason);
       case 'assigned':
         return this.assigned(m);
       case 'msg':
@@ -191,10 +207,12 @@ export class Desk {
       return;
     }
     const taken = this.offers.take(m.chat);
+    if (m.channel === 'call') return this.calls.assigned(m, taken.hadFocus);
     let cipher = taken.cipher;
     if (cipher) {
       try {
-        cipher.establish(m.key, m.chat);
+        // A chat always carries the visitor's key; without one it is refused as malformed.
+        cipher.establish(m.key ?? '', m.chat);
       } catch {
         cipher.wipe();
         cipher = null;
@@ -233,6 +251,7 @@ export class Desk {
   }
 
   private ended(m: Msg<'ended'>): void {
+    if (this.calls.ended(m)) return;
     const chat = this.chats.get(m.chat);
     if (!chat) return;
     if (m.by !== 'operator') {
@@ -248,11 +267,14 @@ export class Desk {
     chat.panel.dispose();
     this.chats.delete(m.chat);
     this.refreshCounts();
-    if (hadFocus) {
-      const next = this.chats.values().next().value;
-      if (next) next.panel.input.focus();
-      else document.getElementById('chats-heading')?.focus();
-    }
+    if (hadFocus) this.focusNextPanel();
+  }
+
+  /** The panel with the focus went: on to the next chat, else the next call, else the heading. */
+  private focusNextPanel(): void {
+    const next = this.chats.values().next().value;
+    if (next) next.panel.input.focus();
+    else if (!this.calls.focusFirst()) document.getElementById('chats-heading')?.focus();
   }
 
   private error(m: Msg<'error'>): void {
@@ -262,6 +284,7 @@ export class Desk {
       return;
     }
     if (m.code === 'ERR_IDENTITY_REQUIRED') return this.identityRefused(m.ticket, text);
+    if (m.chat && this.calls.showError(m.chat, text)) return;
     const chat = m.chat ? this.chats.get(m.chat) : undefined;
     // Not stored while the service is out (or behind one that was not): it stays
     // "Sending…" and goes again by itself. No Retry button, no line in the chat.
@@ -413,8 +436,8 @@ export class Desk {
 
   private refreshCounts(): void {
     this.noOffers.hidden = this.offers.size > 0;
-    this.noChats.hidden = this.chats.size > 0;
-    const count = this.chats.size;
+    const count = this.chats.size + this.calls.size;
+    this.noChats.hidden = count > 0;
     const capacity = this.capacity;
     this.chatCount.replaceChildren(live(() => t('desk.chatCount', { count, capacity })));
   }

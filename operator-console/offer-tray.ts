@@ -21,8 +21,9 @@ export interface OfferTrayDeps {
 }
 
 /**
- * Offers waiting for this operator. Accepting makes the chat's key pair at once and keeps
- * it here, by ticket, until `assigned` (or a refusal) says what became of it.
+ * Offers waiting for this operator. Accepting a chat makes its key pair at once and keeps
+ * it here, by ticket, until `assigned` (or a refusal) says what became of it; accepting a
+ * call sends no key at all.
  */
 export class OfferTray {
   readonly el = h('div', { class: 'offer-list' });
@@ -40,14 +41,20 @@ export class OfferTray {
     if (this.cards.has(m.ticket)) return;
     const lineName = this.deps.lineName(m.line);
     const card = new OfferCard(
-      { ticket: m.ticket, lineName, language: m.language, topic: m.topic, waited: m.waited, expiresIn: m.expiresIn },
+      { ticket: m.ticket, channel: m.channel, lineName, language: m.language, topic: m.topic, waited: m.waited, expiresIn: m.expiresIn },
       { accept: () => void this.accept(m.ticket), decline: () => this.decline(m.ticket) },
     );
-    card.setLocked(this.locked);
+    card.setLocked(this.locked && m.channel === 'chat');
     this.cards.set(m.ticket, card);
     this.el.appendChild(card.el);
     this.deps.changed();
-    this.deps.announce(t('offer.announce', { line: lineName, language: languageName(m.language), topic: labelFor('topics', m.topic) }));
+    this.deps.announce(t(m.channel === 'call' ? 'offer.announceCall' : 'offer.announce', { line: lineName, language: languageName(m.language), topic: labelFor('topics', m.topic) }));
+  }
+
+  /** The server withdrew the offer: say why, in the words for a chat or a call. */
+  withdrawn(ticket: TicketId, reason: 'expired' | 'taken' | 'left'): void {
+    const callerLeft = reason === 'left' && this.cards.get(ticket)?.channel === 'call';
+    this.withdraw(ticket, t(callerLeft ? 'offer.withdrawn.callerLeft' : `offer.withdrawn.${reason}`));
   }
 
   /** The offer went elsewhere (expired, taken, the visitor left): say so if it was shown. */
@@ -69,11 +76,11 @@ export class OfferTray {
 
   /**
    * Offers stay on show while the operator has no identity key, but Accept waits for it
-   * (each card says why).
+   * (each card says why). A call needs no key: its Accept is never locked.
    */
   setLocked(locked: boolean): void {
     this.locked = locked;
-    for (const card of this.cards.values()) card.setLocked(locked);
+    for (const card of this.cards.values()) card.setLocked(locked && card.channel === 'chat');
   }
 
   /** The server refused our accept but the offer stands: forget its key, allow another try. */
@@ -96,6 +103,7 @@ export class OfferTray {
 
   private async accept(ticket: TicketId): Promise<void> {
     const card = this.cards.get(ticket);
+    if (card?.channel === 'call') return this.acceptCall(ticket, card);
     if (!card || this.pending.has(ticket) || this.locked) return;
     card.setBusy(t('offer.connecting'));
     const cipher = await ChatCipher.create('operator');
@@ -114,6 +122,15 @@ export class OfferTray {
     this.pending.set(ticket, cipher);
     const accept: OperatorToServer = { type: 'accept', ticket, key: cipher.publicKey, ...(proved.proof ? { proof: proved.proof } : {}) };
     if (!this.deps.send(accept)) {
+      this.drop(ticket);
+      this.deps.announce(t('desk.offline'));
+    }
+  }
+
+  /** A call has no keys: the voice device connects once it is assigned (voice/call-desk.ts). */
+  private acceptCall(ticket: TicketId, card: OfferCard): void {
+    card.setBusy(t('offer.connecting'));
+    if (!this.deps.send({ type: 'accept', ticket })) {
       this.drop(ticket);
       this.deps.announce(t('desk.offline'));
     }

@@ -2,6 +2,7 @@ import { LIMITS } from '../../protocol/limits.js';
 import { h, uid } from '../../browser-shared/dom.js';
 import { TypingSignal } from '../../browser-shared/typing-signal.js';
 import { formatDuration, labelFor, languageName, live, liveAttr, t } from '../i18n.js';
+import { WrapUpForm } from './wrap-up-form.js';
 
 /** What the operator reads when a chat ends on the visitor's side, by how it ended. */
 export const LEFT_MESSAGES = {
@@ -40,9 +41,7 @@ export class ChatPanel {
   private readonly log: HTMLElement;
   private readonly typing: HTMLElement;
   private readonly notice: HTMLElement;
-  private readonly wrapUp: HTMLSelectElement;
-  private readonly wrapUpError: HTMLElement;
-  private readonly endButton: HTMLButtonElement;
+  private readonly wrapUp: WrapUpForm;
   private readonly sendButton: HTMLButtonElement;
   private readonly mine = new Map<number, HTMLElement>();
   private readonly signal: TypingSignal;
@@ -51,8 +50,6 @@ export class ChatPanel {
   constructor(info: PanelInfo, private readonly handlers: PanelHandlers) {
     const headingId = uid('chat');
     const inputId = uid('message');
-    const wrapId = uid('wrap-up');
-    const wrapErrorId = uid('wrap-up-error');
     this.signal = new TypingSignal((on) => handlers.typing(on));
     this.log = h('div', { class: 'log', role: 'log', 'aria-live': 'polite', tabindex: 0 });
     liveAttr(this.log, 'aria-label', () => t('chat.log'));
@@ -60,12 +57,10 @@ export class ChatPanel {
     this.notice = h('p', { class: 'panel-notice', role: 'status' });
     this.input = h('textarea', { id: inputId, rows: 2, maxlength: LIMITS.maxMessageChars });
     this.sendButton = h('button', { type: 'submit', class: 'primary' }, live(() => t('chat.send')));
-    this.wrapUp = h('select', { id: wrapId, 'aria-describedby': wrapErrorId },
-      h('option', { value: '' }, live(() => t('chat.chooseWrapUp'))),
-      info.wrapUps.map((id) => h('option', { value: id }, live(() => labelFor('wrapUps', id)))),
-    );
-    this.wrapUpError = h('p', { id: wrapErrorId, class: 'field-error' });
-    this.endButton = h('button', { type: 'button', class: 'secondary', onclick: () => this.end() }, live(() => t('chat.end')));
+    this.wrapUp = new WrapUpForm(info.wrapUps, { button: 'chat.end', required: 'chat.wrapUpRequired' }, (wrapUp) => {
+      this.signal.stop();
+      handlers.end(wrapUp);
+    });
 
     this.input.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
@@ -75,7 +70,6 @@ export class ChatPanel {
     });
     this.input.addEventListener('input', () => (this.input.value ? this.signal.input() : this.signal.stop()));
     this.input.addEventListener('blur', () => this.signal.stop());
-    this.wrapUp.addEventListener('change', () => (this.wrapUpError.textContent = ''));
 
     const composer = h('form', { class: 'composer', novalidate: true },
       h('label', { for: inputId }, live(() => t('chat.message'))),
@@ -94,12 +88,7 @@ export class ChatPanel {
       this.log,
       this.typing,
       composer,
-      h('div', { class: 'wrap-up' },
-        h('label', { for: wrapId }, live(() => t('chat.wrapUp'))),
-        this.wrapUp,
-        this.wrapUpError,
-        h('div', { class: 'actions' }, this.endButton),
-      ),
+      this.wrapUp.el,
     );
   }
 
@@ -135,7 +124,7 @@ export class ChatPanel {
   visitorLeft(how: 'visitor' | 'quick-exit' | 'system'): void {
     this.setTyping(false);
     this.stopTalking(LEFT_MESSAGES[how]);
-    this.wrapUp.focus();
+    this.wrapUp.select.focus();
   }
 
   /** The console was reloaded: this chat's keys are gone. */
@@ -147,7 +136,7 @@ export class ChatPanel {
   showError(text: string, code = ''): void {
     this.notice.textContent = text;
     this.notice.dataset.code = code;
-    this.endButton.disabled = false;
+    this.wrapUp.allowRetry();
   }
 
   /** Take away the problem shown for `code`, if that is still what the notice says. */
@@ -181,17 +170,6 @@ export class ChatPanel {
     this.setState(entry, 'sending', seq);
     this.add(entry);
     this.input.value = '';
-  }
-
-  private end(): void {
-    if (!this.wrapUp.value) {
-      this.wrapUpError.textContent = t('chat.wrapUpRequired');
-      this.wrapUp.focus();
-      return;
-    }
-    this.signal.stop();
-    this.endButton.disabled = true;
-    this.handlers.end(this.wrapUp.value);
   }
 
   private add(entry: HTMLElement): void {

@@ -1,8 +1,10 @@
+import type { Channel } from '../../protocol/operator-messages.js';
 import { h, uid } from '../../browser-shared/dom.js';
 import { formatDuration, labelFor, languageName, live, t } from '../i18n.js';
 
 export interface OfferInfo {
   ticket: string;
+  channel: Channel;
   lineName: string;
   language: string;
   topic: string;
@@ -13,12 +15,14 @@ export interface OfferInfo {
 }
 
 /**
- * A chat waiting for this operator: who (line, language, topic), how long they have waited
+ * A chat or a phone call waiting for this operator: which of the two (in words, first),
+ * who (line, language, topic), how long they have waited
  * (counting up) and how long the offer stays here (counting down). The counters are not
  * live regions: a screen reader hears the offer once, through the announcer.
  */
 export class OfferCard {
   readonly el: HTMLElement;
+  readonly channel: Channel;
   private readonly timer: ReturnType<typeof setInterval>;
   private readonly accept: HTMLButtonElement;
   private readonly decline: HTMLButtonElement;
@@ -28,6 +32,7 @@ export class OfferCard {
   private locked = false;
 
   constructor(info: OfferInfo, handlers: { accept(): void; decline(): void }) {
+    this.channel = info.channel;
     const arrived = performance.now();
     const headingId = uid('offer');
     const hintId = uid('offer-hint');
@@ -53,9 +58,10 @@ export class OfferCard {
     const row = (label: () => string, value: HTMLElement | string) =>
       h('div', { class: 'row' }, h('dt', {}, live(label)), typeof value === 'string' ? h('dd', {}, value) : value);
 
-    this.el = h('article', { class: 'offer', 'aria-labelledby': headingId, 'data-ticket': info.ticket },
-      h('h3', { id: headingId }, live(() => t('offer.title', { line: info.lineName }))),
+    this.el = h('article', { class: 'offer', 'aria-labelledby': headingId, 'data-ticket': info.ticket, 'data-channel': info.channel },
+      h('h3', { id: headingId }, live(() => t(info.channel === 'call' ? 'offer.callTitle' : 'offer.title', { line: info.lineName }))),
       h('dl', { class: 'facts' },
+        row(() => t('offer.channel'), h('dd', { class: 'channel' }, live(() => t(`channel.${info.channel}`)))),
         row(() => t('offer.line'), info.lineName),
         row(() => t('offer.language'), h('dd', {}, live(() => languageName(info.language)))),
         row(() => t('offer.topic'), h('dd', {}, live(() => labelFor('topics', info.topic)))),
