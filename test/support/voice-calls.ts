@@ -267,3 +267,8 @@ export async function until(check: () => Promise<boolean>, what: string): Promis
   }
   throw new Error(`never happened: ${what}`);
 }
+
+/** Let the server's pending async work (routing runs a request started) run; no clock time passes. */
+export async function settle(turns = 50): Promise<void> {
+  for (let turn = 0; turn < turns; turn++) await new Promise((resolve) => setImmediate(resolve));
+}
