@@ -114,15 +114,15 @@ export function createApp(deps: AppDeps): QuietlineApp {
   const addresses = new AddressKeyer(clock);
   const budget = new MessageBudget(limits.messagesPerWindow);
   const upgrades = new RateLimiterMemory({ points: limits.upgradesPerMinute, duration: 60 });
-  const headers = securityHeaders(config.allowedOrigins);
+  const headers = securityHeaders(config.allowedOrigins, { twilioVoice: config.voice?.mode === 'twilio' });
 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(headers.noStore);
-  app.use((req, res, next) =>
-    (req.path === '/widget' || req.path.startsWith('/widget/') ? headers.widget : headers.site)(req, res, next),
-  );
+  const headersFor = (path: string) =>
+    path === '/widget' || path.startsWith('/widget/') ? headers.widget : path.startsWith('/console') ? headers.console : headers.site;
+  app.use((req, res, next) => headersFor(req.path)(req, res, next));
   app.use(express.json({ limit: '4kb' }));
   app.get(PATHS.health, (_req, res) => void res.json({ status: 'ok' }));
   // Ready while taking work; a closing node says so, so a load balancer stops sending to it.

@@ -4,15 +4,24 @@ import helmet from 'helmet';
 /**
  * Headers for every response. Nothing may be cached or sent as a referrer (privacy
  * invariant 1); only our own scripts run; WebAssembly is allowed for libsodium. Only the
- * widget's iframe page may be framed, and only by the helplines' own pages.
+ * widget's iframe page may be framed, and only by the helplines' own pages. With Twilio voice,
+ * the console (and only the console) may also reach Twilio: the voice SDK signals over
+ * wss://*.twilio.com, reports to https://eventgw.*.twilio.com and plays its ringing and
+ * hang-up sounds from https://sdk.twilio.com.
  */
-export function securityHeaders(allowedOrigins: readonly string[]): { site: RequestHandler; widget: RequestHandler; noStore: RequestHandler } {
-  const directives = (frameAncestors: string[]) => ({
+export const TWILIO_VOICE_SOURCES = { connect: ['wss://*.twilio.com', 'https://*.twilio.com'], media: ['https://sdk.twilio.com'] };
+
+export function securityHeaders(
+  allowedOrigins: readonly string[],
+  { twilioVoice = false }: { twilioVoice?: boolean } = {},
+): { site: RequestHandler; widget: RequestHandler; console: RequestHandler; noStore: RequestHandler } {
+  const directives = (frameAncestors: string[], voice = false) => ({
     defaultSrc: ["'self'"],
     scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
     styleSrc: ["'self'"],
     imgSrc: ["'self'", 'data:'],
-    connectSrc: ["'self'"],
+    connectSrc: ["'self'", ...(voice ? TWILIO_VOICE_SOURCES.connect : [])],
+    mediaSrc: ["'self'", ...(voice ? TWILIO_VOICE_SOURCES.media : [])],
     frameSrc: ["'self'"],
     frameAncestors,
     baseUri: ["'none'"],
@@ -29,6 +38,7 @@ export function securityHeaders(allowedOrigins: readonly string[]): { site: Requ
   };
   return {
     site: helmet({ ...common, contentSecurityPolicy: { useDefaults: false, directives: directives(["'none'"]) } }),
+    console: helmet({ ...common, contentSecurityPolicy: { useDefaults: false, directives: directives(["'none'"], twilioVoice) } }),
     widget: helmet({
       ...common,
       xFrameOptions: false, // frame-ancestors below says who may frame it

@@ -39,14 +39,22 @@ export async function waitTwiml(deps: WaitDeps, ticketId: TicketId, callSid: str
   const ticket = await ctx.store.getTicket(ticketId);
   const line = ticket && ctx.line(ticket.line);
   if (!ticket || !line) {
-    doc.pause({ length: NOT_YET_SECONDS });
+    // A retried webhook's ticket may not be stored yet: its call record is. Without either
+    // the call is unknown here, and the caller is not left waiting for nobody.
+    if ((await desk.states.call(callSid))?.ticket === ticketId) doc.pause({ length: NOT_YET_SECONDS });
+    else endCall(doc, ctx, undefined);
     return doc;
   }
   const spoken = voiceFor(ctx.config.lines, ticket.language);
-  if (ticket.state !== 'waiting') {
+  if (ticket.state === 'active') {
     // Answered: the operator's device is dialling this queue and will take the caller out.
-    if (ticket.state === 'active') say(doc, spoken.speech, spoken.prompts.answering);
+    say(doc, spoken.speech, spoken.prompts.answering);
     doc.pause({ length: NOT_YET_SECONDS });
+    return doc;
+  }
+  if (ticket.state === 'ended') {
+    // Ended while the caller still waits (their operator never connected and was lost).
+    endCall(doc, ctx, ticket.language);
     return doc;
   }
   const now = ctx.clock.now();
@@ -111,4 +119,11 @@ function alternatives(ctx: RelayContext, line: LineConfig, ticket: Ticket): stri
 export function chosenLanguage(options: string | undefined, digits: string | undefined): LanguageCode | undefined {
   const list = (options ?? '').split(',').filter(Boolean);
   return digits && /^[1-9]$/.test(digits) ? list[Number(digits) - 1] : undefined;
+}
+
+/** Sorry, call again, or 112 in an emergency; then hang up. */
+function endCall(doc: Response, ctx: RelayContext, language: LanguageCode | undefined): void {
+  const spoken = voiceFor(ctx.config.lines, language ?? 'en');
+  say(doc, spoken.speech, spoken.prompts.trouble(ctx.config.lines.emergency));
+  doc.hangup();
 }

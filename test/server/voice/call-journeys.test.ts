@@ -207,6 +207,24 @@ describe('Phone calls through Twilio, webhook by webhook', () => {
     });
   });
 
+  describe('a wait that outlived its ticket', () => {
+    it('hangs up, with the emergency number, a caller whose wait URL asks about a ticket that ended or never existed', async () => {
+      await start([{ id: 'anna', ...nl1712 }]);
+      const anna = await onDuty(server, 'anna');
+      const call = await placeCall(server, route1712);
+      const ticket = await acceptCall(anna);
+      // The operator's console is gone for good: the system ends the call they held.
+      anna.send({ type: 'status', status: 'away' });
+      await server.store.endTicket(ticket, 'system', Date.now(), 60_000);
+      const wait = await call.wait();
+      expect(spoken(wait.verbs)).to.deep.equal(['Sorry, er ging iets mis. Bel alstublieft opnieuw. Bel 112 in een noodgeval.']);
+      expect(wait.verbs.at(-1)!.name).to.equal('Hangup');
+      const stranger = new TestCall(new TwilioSide(server), numberOf(server, '1712'));
+      const unknown = await stranger.twilio.post('/voice/wait?ticket=AAAAAAAAAAAAAAAAAAAAAA', stranger.params());
+      expect(unknown.verbs.at(-1)!.name).to.equal('Hangup');
+    });
+  });
+
   describe('honest about language', () => {
     it('says at once that nobody who speaks the language is available, offers the language someone speaks now, the hours and 112', async () => {
       await start([{ id: 'claire', lines: ['stop-it-now'], languages: ['fr'], topics: ['attraction-to-minors'] }]);

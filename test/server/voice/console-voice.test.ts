@@ -68,6 +68,22 @@ describe("The console's side of calls", () => {
     });
   });
 
+  describe('the content security policy', () => {
+    const csp = async (path: string) => (await fetch(`${server.url}${path}`)).headers.get('content-security-policy') ?? '';
+
+    it("lets the console, and only the console, reach Twilio's voice servers when voice is on", async () => {
+      server = await startTestServer({ config: { voice: testVoice({ mode: 'twilio', account }) } });
+      expect(await csp('/console/')).to.match(/connect-src 'self' wss:\/\/\*\.twilio\.com https:\/\/\*\.twilio\.com/);
+      expect(await csp('/console/')).to.include('media-src \'self\' https://sdk.twilio.com');
+      for (const path of ['/widget/', '/demo/']) expect(await csp(path)).to.not.include('twilio');
+    });
+
+    it('keeps the console to its own origin without Twilio', async () => {
+      server = await startTestServer({ config: { voice: testVoice() } });
+      expect(await csp('/console/')).to.not.include('twilio');
+    });
+  });
+
   describe('POST /api/voice/simulated-connect', () => {
     it('connects only the operator holding the call, and the simulator then sees it bridged', async () => {
       server = await startTestServer({ operators: [{ id: 'anna', ...nl }, { id: 'bert', ...nl }], config: { voice: testVoice() } });
