@@ -22,8 +22,9 @@ menus; h or Ctrl-C hangs up (Enter too, while waiting or connected).
                        (QUIETLINE_LINES, default config/lines.json)
   --to <number>        call this number instead of the line's
   --from <number>      the caller's number (default +32470000000)
-  --base <url>         the server's public base URL (default PUBLIC_BASE_URL, else
-                       http://localhost:8080)
+  --base <url>         the server's public base URL, exactly as the server has it (default
+                       PUBLIC_BASE_URL, else http://127.0.0.1:8080 from HOST and PORT, as
+                       npm start does)
   --digits <keys>      scripted keys, one per key request, comma-separated; - is no input
                        (e.g. --digits 2,1,-). Used instead of the keyboard, and always when
                        standard input is not a terminal (no keys then: every menu times out)
@@ -35,6 +36,17 @@ Requests are signed with TWILIO_AUTH_TOKEN, else the demo's token. Exits 0 when 
 ends, 1 when the server answers an error or sends TwiML the simulator cannot play.`;
 
 class UsageError extends Error {}
+
+/**
+ * Where a local `npm start` is, by the rule server/main.ts uses for the demo's public base
+ * (HOST, PORT), unless PUBLIC_BASE_URL says. It must be the very URL the server checks
+ * signatures against: http://localhost:8080 would be refused by a server on 127.0.0.1:8080.
+ */
+function defaultBase(env: NodeJS.ProcessEnv): string {
+  if (env.PUBLIC_BASE_URL) return env.PUBLIC_BASE_URL;
+  const host = env.HOST || '127.0.0.1';
+  return `http://${host === '0.0.0.0' ? 'localhost' : host}:${env.PORT || '8080'}`;
+}
 
 function positive(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
@@ -77,7 +89,7 @@ async function main(): Promise<number> {
   try {
     await simulateCall(
       {
-        base: values.base ?? process.env.PUBLIC_BASE_URL ?? 'http://localhost:8080',
+        base: values.base ?? defaultBase(process.env),
         authToken: process.env.TWILIO_AUTH_TOKEN ?? DEMO_VOICE_AUTH_TOKEN,
         to,
         from: values.from,
@@ -98,6 +110,9 @@ main().then(
   (error: unknown) => {
     if (error instanceof WebhookFailed) {
       console.error(`The server answered ${error.status} (${error.code}) to ${error.url}`);
+      if (error.code === 'ERR_BAD_SIGNATURE') {
+        console.error('Signatures cover the URL: --base must be the server\'s public base URL exactly, and TWILIO_AUTH_TOKEN its token (unset for the demo).');
+      }
     } else if (error instanceof UsageError || error instanceof LineNumberError || error instanceof TwimlError) {
       console.error(error.message);
       if (error instanceof UsageError) console.error('See npm run call -- --help');
