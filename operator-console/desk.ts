@@ -207,7 +207,7 @@ export class Desk {
       return;
     }
     const taken = this.offers.take(m.chat);
-    if (m.channel === 'call') return this.calls.assigned(m, taken.hadFocus);
+    if (m.channel === 'call') return this.calls.assigned(m, taken.hadFocus, taken.acceptedHere);
     let cipher = taken.cipher;
     if (cipher) {
       try {

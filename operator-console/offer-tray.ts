@@ -29,6 +29,8 @@ export class OfferTray {
   readonly el = h('div', { class: 'offer-list' });
   private readonly cards = new Map<TicketId, OfferCard>();
   private readonly pending = new Map<TicketId, ChatCipher>();
+  /** Calls this window accepted, until `assigned`: only these connect their audio here. */
+  private readonly callsAccepted = new Set<TicketId>();
   private locked = false;
 
   constructor(private readonly deps: OfferTrayDeps) {}
@@ -66,12 +68,13 @@ export class OfferTray {
    * `assigned` arrived: hand over the key made when accepting (null if this console never
    * accepted it, e.g. after a reload) and remove the card.
    */
-  take(ticket: TicketId): { cipher: ChatCipher | null; hadFocus: boolean } {
+  take(ticket: TicketId): { cipher: ChatCipher | null; hadFocus: boolean; acceptedHere: boolean } {
     const cipher = this.pending.get(ticket) ?? null;
+    const acceptedHere = cipher !== null || this.callsAccepted.delete(ticket);
     this.pending.delete(ticket);
     const hadFocus = !!this.cards.get(ticket)?.el.contains(document.activeElement);
     this.drop(ticket);
-    return { cipher, hadFocus };
+    return { cipher, hadFocus, acceptedHere };
   }
 
   /**
@@ -130,7 +133,9 @@ export class OfferTray {
   /** A call has no keys: the voice device connects once it is assigned (voice/call-desk.ts). */
   private acceptCall(ticket: TicketId, card: OfferCard): void {
     card.setBusy(t('offer.connecting'));
+    this.callsAccepted.add(ticket);
     if (!this.deps.send({ type: 'accept', ticket })) {
+      this.callsAccepted.delete(ticket);
       this.drop(ticket);
       this.deps.announce(t('desk.offline'));
     }

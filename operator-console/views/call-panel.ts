@@ -20,7 +20,7 @@ export interface CallHandlers {
 }
 
 /** How the call came to an end, as the operator reads it. */
-export type CallOver = 'hungUp' | 'callerHungUp' | 'lost' | 'ended' | 'error';
+export type CallOver = 'hungUp' | 'callerHungUp' | 'lost' | 'elsewhere' | 'ended' | 'error';
 
 /** The words for each state of a call still going (call.state.*); an ended one says how (call.over.*). */
 const STATE_KEYS: Record<Exclude<CallState, 'ended' | 'error'>, string> = {
@@ -102,7 +102,7 @@ export class CallPanel {
   }
 
   /** The call ended on the caller's side or the system's: on to the wrap-up. */
-  ended(how: 'callerHungUp' | 'lost'): string {
+  ended(how: 'callerHungUp' | 'lost' | 'elsewhere'): string {
     this.finish(how);
     return this.announcement();
   }

@@ -54,11 +54,12 @@ export class CallDesk {
   }
 
   /**
-   * A call is ours: connect the audio. Also after a reload of the console (no accept of
-   * ours): the caller may still be waiting on that ticket, and the audio, unlike a chat's
-   * keys, can be joined again.
+   * A call is ours: connect the audio, if this window accepted it. One it did not (the
+   * operator's other window took it, or this window was reloaded mid-call, which ends the
+   * bridge to the caller) is shown for its wrap-up only: dialling its queue again would
+   * only reach an empty queue.
    */
-  assigned(m: Assigned, hadFocus: boolean): void {
+  assigned(m: Assigned, hadFocus: boolean, acceptedHere: boolean): void {
     if (this.calls.has(m.chat)) return; // a reconnect of the socket: the audio is unaffected
     let voice: VoiceCall | null = null;
     const panel = new CallPanel(
@@ -71,6 +72,14 @@ export class CallDesk {
         },
       },
     );
+    if (!acceptedHere) {
+      voice = { mute: () => undefined, hangUp: () => undefined };
+      this.calls.set(m.chat, { panel, voice });
+      this.deps.show(panel.el);
+      this.deps.changed();
+      panel.ended('elsewhere');
+      return;
+    }
     const connected = this.voice.connect(m.chat, {
       state: (state, problem) => {
         const said = panel.setState(state, problem);
