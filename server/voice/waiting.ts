@@ -106,7 +106,8 @@ export async function waitTwiml(deps: WaitDeps, ticketId: TicketId, callSid: str
 /** The line's hours, other lines of the same family, the emergency number; then "keep waiting". */
 function alternatives(ctx: RelayContext, line: LineConfig, ticket: Ticket): string[] {
   const spoken = voiceFor(ctx.config.lines, ticket.language);
-  const hours = spokenHours(line, spoken);
+  // Hours ignored (the demo) are no hours to tell a caller.
+  const hours = ctx.config.ignoreHours ? null : spokenHours(line, spoken);
   return [
     ...(hours ? [spoken.prompts.openHours(hours)] : []),
     ...otherLines(ctx.config.lines, line, spoken),

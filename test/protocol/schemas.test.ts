@@ -101,9 +101,20 @@ describe('protocol schemas', () => {
   });
 
   it('give an assigned message every field of a chat summary', () => {
-    const assigned = { type: 'assigned', chat: 'c1', line: '1712', language: 'nl', topic: 'violence', key, waited: 4 };
+    const assigned = { type: 'assigned', chat: 'c1', channel: 'chat', line: '1712', language: 'nl', topic: 'violence', key, waited: 4 };
     expect(serverToOperatorSchema.safeParse(assigned).success).to.equal(true);
     const { waited: _waited, ...short } = assigned;
     expect(serverToOperatorSchema.safeParse(short).success).to.equal(false);
+    const { channel: _channel, ...unsaid } = assigned;
+    expect(serverToOperatorSchema.safeParse(unsaid).success, 'the channel is always said').to.equal(false);
+  });
+
+  it('let a call be offered, accepted and assigned without any key, and a chat never be offered without its channel', () => {
+    const offer = { type: 'offer', ticket: 't1', channel: 'call', line: '1712', language: 'nl', topic: 'violence', waited: 0, expiresIn: 30 };
+    expect(serverToOperatorSchema.safeParse(offer).success).to.equal(true);
+    expect(serverToOperatorSchema.safeParse({ ...offer, channel: 'fax' }).success).to.equal(false);
+    expect(operatorToServerSchema.safeParse({ type: 'accept', ticket: 't1' }).success).to.equal(true);
+    const assigned = { type: 'assigned', chat: 't1', channel: 'call', line: '1712', language: 'nl', topic: 'violence', waited: 4 };
+    expect(serverToOperatorSchema.safeParse(assigned).success).to.equal(true);
   });
 });

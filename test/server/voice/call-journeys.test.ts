@@ -227,7 +227,8 @@ describe('Phone calls through Twilio, webhook by webhook', () => {
 
   describe('honest about language', () => {
     it('says at once that nobody who speaks the language is available, offers the language someone speaks now, the hours and 112', async () => {
-      await start([{ id: 'claire', lines: ['stop-it-now'], languages: ['fr'], topics: ['attraction-to-minors'] }]);
+      // Monday 23 November 2026, 11:00 in Brussels: open, with its hours to tell.
+      await start([{ id: 'claire', lines: ['stop-it-now'], languages: ['fr'], topics: ['attraction-to-minors'] }], { clock: 'manual', config: { ignoreHours: false } });
       const claire = await onDuty(server, 'claire');
       const call = await placeCall(server, { line: 'stop-it-now', language: 'nl', topic: 'attraction-to-minors' });
       const wait = await call.wait();
