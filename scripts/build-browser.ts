@@ -3,7 +3,8 @@
  *   /widget.js                         the loader a helpline puts on its page
  *   /widget/{index.html,app.js,app.css,chunks/} the chat app inside our iframe (an ES
  *                                      module; crypto and each language are chunks)
- *   /console/{index.html,app.js,app.css} the operator console
+ *   /console/{index.html,app.js,app.css,chunks/} the operator console (an ES module; the
+ *                                      Twilio voice SDK is a chunk)
  *   /demo/{index.html,demo.js,demo.css}  a neutral host page that embeds the widget
  * Run with `npm run build`.
  *
@@ -93,15 +94,24 @@ const widgetApp: BuildOptions = {
   chunkNames: 'chunks/[name]-[hash]',
 };
 
+/**
+ * The console is an ES module too: Twilio's voice SDK (about a fifth of it) is a chunk that
+ * loads only when the deployment has Twilio voice.
+ */
+const consoleApp: BuildOptions = {
+  ...common,
+  format: 'esm',
+  splitting: true,
+  entryPoints: { app: from('operator-console/main.ts') },
+  outdir: join(out, 'console'),
+  chunkNames: 'chunks/[name]-[hash]',
+};
+
 const builds: Array<[string, BuildOptions]> = [
   ['loader', { ...common, format: 'iife', entryPoints: { widget: from('widget/loader.ts') }, outdir: out }],
   ['widget-app', widgetApp],
-  ['console-and-demo', {
-    ...common,
-    format: 'iife',
-    entryPoints: { 'console/app': from('operator-console/main.ts'), 'demo/demo': from('widget/demo/demo.ts') },
-    outdir: out,
-  }],
+  ['console', consoleApp],
+  ['demo', { ...common, format: 'iife', entryPoints: { 'demo/demo': from('widget/demo/demo.ts') }, outdir: out }],
   ['styles', {
     ...common,
     entryPoints: {
