@@ -89,6 +89,10 @@ async function main(): Promise<void> {
 
   const storeName = { memory: 'memory store', redis: 'Redis', 'redis-cluster': 'Redis Cluster' }[shared.kind];
   const out = [`\nQuietline is running (${storeName}${demo ? ', demo mode' : ''}, node ${nodeId}).`, `  Visitor (demo host page): ${base}/demo/`, `  Operator console:         ${base}/console/`];
+  if (config.voice?.mode === 'simulated') {
+    const flags = voice!.publicBaseUrl === 'http://127.0.0.1:8080' ? '' : ` --base ${voice!.publicBaseUrl}`;
+    out.push(`  Phone call (simulated):    npm run call -- --line stop-it-now${flags}   (in another terminal)`);
+  }
   if (demoPasswords) {
     out.push('', 'Demo accounts, shown once, valid until restart:');
     for (const [id, password] of demoPasswords) out.push(`  ${id.padEnd(16)} ${password}`);

@@ -103,6 +103,8 @@ export class CallPanel {
 
   /** The call ended on the caller's side or the system's: on to the wrap-up. */
   ended(how: 'callerHungUp' | 'lost' | 'elsewhere'): string {
+    // After the operator hung up, the caller's leg ending too is no news: it still says "You hung up".
+    if (this.over) return '';
     this.finish(how);
     return this.announcement();
   }

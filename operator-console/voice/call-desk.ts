@@ -100,7 +100,8 @@ export class CallDesk {
     if (m.by !== 'operator') {
       // The caller hung up, or the call was lost: never leave the operator on the line.
       call.voice.hangUp();
-      this.deps.announce(call.panel.ended(m.by === 'visitor' ? 'callerHungUp' : 'lost'));
+      const said = call.panel.ended(m.by === 'visitor' ? 'callerHungUp' : 'lost');
+      if (said) this.deps.announce(said);
       return true;
     }
     // Wrapped up: the call is gone from this console.

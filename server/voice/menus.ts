@@ -39,7 +39,7 @@ export async function incoming(deps: MenuDeps, params: CallParams): Promise<Resp
   }
   const first = voiceFor(deps.lines, line.languages[0]!);
   if (!deps.desk.isOpen(line)) return closed(deps, line);
-  say(doc, first.speech, first.prompts.welcome(line.name));
+  say(doc, first.speech, first.prompts.welcome(spokenName(line)));
   if (line.languages.length === 1) return afterLanguage(deps, params, line, line.languages[0]!, doc);
   languageMenu(deps, line, 1, doc);
   return doc;
@@ -51,12 +51,17 @@ function closed(deps: MenuDeps, line: LineConfig): Response {
   for (const language of line.languages) {
     const voice = voiceFor(deps.lines, language);
     const hours = spokenHours(line, voice);
-    say(doc, voice.speech, voice.prompts.closed(line.name, hours));
+    say(doc, voice.speech, voice.prompts.closed(spokenName(line), hours));
     for (const text of otherLines(deps.lines, line, voice)) say(doc, voice.speech, text);
     say(doc, voice.speech, voice.prompts.emergency(deps.lines.emergency));
   }
   doc.hangup();
   return doc;
+}
+
+/** A line's name as said in a sentence: "Stop It Now!" would end "…Now!." */
+export function spokenName(line: Pick<LineConfig, 'name'>): string {
+  return line.name.replace(/[.!?]+$/, '');
 }
 
 /** "You can also call …" for each phone number among the line's alternatives but its own. */

@@ -13,7 +13,7 @@ export const de: Prompts = {
     'attraction-to-minors': 'Sorgen über Gefühle gegenüber Kindern',
     'family-violence': 'Gewalt in der Familie',
   },
-  welcome: (line) => `Willkommen bei ${line}. Ihr Anruf ist anonym: Wir speichern Ihre Nummer nicht.`,
+  welcome: (line) => `Willkommen bei ${line}. Die Beraterin oder der Berater sieht Ihre Nummer nicht.`,
   pressForLanguage: (digit) => `Für Deutsch drücken Sie die ${digit}.`,
   pressForTopic: (topic, digit) => `Für ${topic} drücken Sie die ${digit}.`,
   notAnOption: 'Entschuldigung, das ist keine der Möglichkeiten.',

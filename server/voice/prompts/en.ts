@@ -13,7 +13,7 @@ export const en: Prompts = {
     'attraction-to-minors': 'worries about feelings towards children',
     'family-violence': 'violence in the family',
   },
-  welcome: (line) => `Welcome to ${line}. Your call is anonymous: we do not keep your number.`,
+  welcome: (line) => `Welcome to ${line}. The counsellor does not see your number.`,
   pressForLanguage: (digit) => `For English, press ${digit}.`,
   pressForTopic: (topic, digit) => `For ${topic}, press ${digit}.`,
   notAnOption: 'Sorry, that is not one of the choices.',

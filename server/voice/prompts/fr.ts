@@ -13,7 +13,7 @@ export const fr: Prompts = {
     'attraction-to-minors': 'des inquiétudes au sujet de vos sentiments envers des enfants',
     'family-violence': 'la violence dans la famille',
   },
-  welcome: (line) => `Bienvenue à ${line}. Votre appel est anonyme : nous ne gardons pas votre numéro.`,
+  welcome: (line) => `Bienvenue à ${line}. L'écoutant ne voit pas votre numéro.`,
   pressForLanguage: (digit) => `Pour le français, tapez ${digit}.`,
   pressForTopic: (topic, digit) => `Pour ${topic}, tapez ${digit}.`,
   notAnOption: "Désolé, ce n'est pas l'un des choix.",

@@ -13,7 +13,7 @@ export const nl: Prompts = {
     'attraction-to-minors': 'zorgen over gevoelens voor kinderen',
     'family-violence': 'geweld in het gezin',
   },
-  welcome: (line) => `Welkom bij ${line}. U belt anoniem: we bewaren uw nummer niet.`,
+  welcome: (line) => `Welkom bij ${line}. De hulpverlener ziet uw nummer niet.`,
   pressForLanguage: (digit) => `Voor Nederlands, druk ${digit}.`,
   pressForTopic: (topic, digit) => `Voor ${topic}, druk ${digit}.`,
   notAnOption: 'Sorry, dat is geen van de keuzes.',

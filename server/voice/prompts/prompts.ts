@@ -11,6 +11,7 @@ export interface Prompts {
   languageNames: Record<string, string>;
   /** Spoken topic names, by topic id. */
   topics: Record<string, string>;
+  /** The first words: which line, and (true, and what a frightened caller asks first) that their number is not shown. */
   welcome(line: string): string;
   /** The language menu's entry for this language, said in it. */
   pressForLanguage(digit: number): string;
