@@ -18,7 +18,8 @@ export const PATHS = {
    *  the deployment has no voice. */
   voiceToken: '/api/voice/token',
   /** POST {ticket} (signed-in operator, simulated voice only): stand in for the voice device
-   *  connecting out to the call this operator holds; 409 ERR_NOT_IN_CHAT otherwise. */
+   *  connecting out to the call this operator holds; 403 ERR_NOT_IN_CHAT for a call not
+   *  theirs, 409 ERR_CHAT_ENDED when its caller has hung up. */
   voiceSimulatedConnect: '/api/voice/simulated-connect',
   health: '/healthz',
   ready: '/readyz',

@@ -80,9 +80,15 @@ function languageMenu(deps: MenuDeps, line: LineConfig, attempt: number, doc: Re
   menu(doc, deps.urls.language(line.id, attempt), MENU_TIMEOUT_SECONDS, (gather) => {
     line.languages.forEach((language, i) => {
       const voice = voiceFor(deps.lines, language);
-      say(gather, voice.speech, voice.prompts.pressForLanguage(i + 1));
+      // A language without prompts of its own is named in English, and its callers hear English.
+      const named = voice.code === language ? voice.prompts.pressForLanguage(i + 1) : voice.prompts.pressForTopic(englishName(language), i + 1);
+      say(gather, voice.speech, named);
     });
   });
+}
+
+function englishName(language: string): string {
+  return new Intl.DisplayNames('en', { type: 'language' }).of(language) ?? language;
 }
 
 /** The key pressed (or none) in the language menu. */

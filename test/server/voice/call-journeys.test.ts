@@ -62,7 +62,7 @@ describe('Phone calls through Twilio, webhook by webhook', () => {
       const call = new TestCall(new TwilioSide(server), numberOf(server, '108'));
       const menu = await call.incoming();
       expect(spoken(menu.verbs)).to.deep.equal([
-        'Willkommen bei 108. Ihr Anruf ist anonym: Wir speichern Ihre Nummer nicht.',
+        'Willkommen bei 108. Die Beraterin oder der Berater sieht Ihre Nummer nicht.',
         'Für Gewalt in der Familie drücken Sie die 1.',
         'Für Gewalt in der Partnerschaft drücken Sie die 2.',
       ]);
@@ -101,6 +101,19 @@ describe('Phone calls through Twilio, webhook by webhook', () => {
       ]);
       expect(reply.verbs.at(-1)!.name).to.equal('Hangup');
       expect(await server.store.listTickets()).to.deep.equal([]);
+    });
+
+    it('names a line language that has no spoken prompts in English, and queues its callers in that language', async () => {
+      await start([]);
+      const lines = structuredClone(server.config.lines);
+      await server.close();
+      lines.lines.find((l) => l.id === '1712')!.languages = ['nl', 'ar'];
+      await start([], { config: { lines } });
+      const call = new TestCall(new TwilioSide(server), numberOf(server, '1712'));
+      const menu = await call.incoming();
+      expect(spoken(find(menu.verbs, 'Gather')!.children)).to.deep.equal(['Voor Nederlands, druk 1.', 'For Arabic, press 2.']);
+      await call.press(await call.press(menu, '2'), '1');
+      expect(await server.store.getTicket(call.ticket)).to.include({ language: 'ar', topic: 'violence' });
     });
 
     it('answers a number that reaches no line with a short refusal and no ticket', async () => {
