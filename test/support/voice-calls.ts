@@ -88,6 +88,9 @@ export interface TwilioReply {
 
 /** Posts like Twilio: form-encoded, signed for the public URL, sent to the test server. */
 export class TwilioSide {
+  /** Every TwiML document the server answered through this side, for checks across a journey. */
+  readonly documents: Verb[][] = [];
+
   constructor(
     private readonly server: Pick<TestServer, 'url'>,
     private readonly authToken = TEST_AUTH_TOKEN,
@@ -104,7 +107,9 @@ export class TwilioSide {
     const response = await fetch(local, { method: 'POST', headers, body: new URLSearchParams(params).toString() });
     const body = await response.text();
     const xml = (response.headers.get('content-type') ?? '').includes('xml');
-    return { status: response.status, body, verbs: xml ? parseTwiml(body) : [] };
+    const verbs = xml ? parseTwiml(body) : [];
+    if (xml) this.documents.push(verbs);
+    return { status: response.status, body, verbs };
   }
 }
 

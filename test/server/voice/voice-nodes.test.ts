@@ -7,7 +7,7 @@ import { encodings } from '../../support/encodings.js';
 import { startRedis, type RedisProcess } from '../../support/redis-servers.js';
 import { operatorSocket, type SocketClient } from '../../support/socket-client.js';
 import { startTestServer, type TestServer } from '../../support/test-server.js';
-import { find, numberOf, SENTINEL_CALLER, spoken, TestCall, testVoice, TwilioSide, until } from '../../support/voice-calls.js';
+import { allVerbs, find, numberOf, SENTINEL_CALLER, spoken, TestCall, testVoice, TwilioSide, until } from '../../support/voice-calls.js';
 
 const PREFIX = 'voice';
 const nl = { lines: ['1712'], languages: ['nl'], topics: ['violence', 'abuse', 'child-abuse'] };
@@ -51,6 +51,12 @@ describe('Phone calls across nodes on Redis, proven with MONITOR', () => {
 
   let anna: SocketClient;
   let sid = '';
+  const sides: TwilioSide[] = [];
+  const side = (server: TestServer) => {
+    const made = new TwilioSide(server);
+    sides.push(made);
+    return made;
+  };
 
   it('answers a call enqueued on node A through node B: offer, accept, connect, hang-up', async () => {
     anna = await operatorSocket(b, 'anna');
@@ -58,22 +64,22 @@ describe('Phone calls across nodes on Redis, proven with MONITOR', () => {
     anna.send({ type: 'status', status: 'available' });
     await anna.next('status');
 
-    const call = new TestCall(new TwilioSide(a), numberOf(a, '1712'));
+    const call = new TestCall(side(a), numberOf(a, '1712'));
     sid = call.sid;
     const menu = await call.incoming();
     await call.press(menu, '2');
     // Twilio retries that menu step, and the load balancer sends it to node B: the same ticket.
-    const retried = await new TwilioSide(b).post(find(menu.verbs, 'Gather')!.attrs.action!, call.params({ Digits: '2' }));
+    const retried = await side(b).post(find(menu.verbs, 'Gather')!.attrs.action!, call.params({ Digits: '2' }));
     expect(find(retried.verbs, 'Enqueue')!.text).to.equal(call.ticket);
     expect(await shared.store.listTickets()).to.have.length(1);
     const offer = await anna.next<{ ticket: string; channel: string; topic: string }>('offer');
     expect(offer).to.include({ ticket: call.ticket, channel: 'call', topic: 'abuse' });
-    const onB = new TwilioSide(b);
+    const onB = side(b);
     expect(spoken((await onB.post(call.enqueue!.attrs.waitUrl!, call.params({ QueueSid: call.queueSid! }))).verbs)[0]).to.equal('U bent als volgende aan de beurt.');
 
     anna.send({ type: 'accept', ticket: offer.ticket });
     expect(await anna.next('assigned')).to.include({ chat: offer.ticket, channel: 'call' });
-    const connect = await new TwilioSide(a).post('/voice/connect', { CallSid: `CA${'3'.repeat(32)}`, From: 'client:anna', To: '', ticket: offer.ticket });
+    const connect = await side(a).post('/voice/connect', { CallSid: `CA${'3'.repeat(32)}`, From: 'client:anna', To: '', ticket: offer.ticket });
     expect(find(connect.verbs, 'Queue')!.text).to.equal(offer.ticket);
 
     // The call ends on node B: the operator on B is told, and wraps up.
@@ -83,6 +89,15 @@ describe('Phone calls across nodes on Redis, proven with MONITOR', () => {
     anna.send({ type: 'end', chat: offer.ticket, wrapUp: 'emotional-support' });
     await anna.next('ended');
     await until(async () => (await shared.store.getTicket(offer.ticket)) === undefined, 'the wrapped-up call to be gone');
+  });
+
+  it('never asks Twilio to record, transcribe or stream a call, in any document of the journey', async () => {
+    const verbs = sides.flatMap((side) => side.documents.flatMap(allVerbs));
+    expect(verbs.length).to.be.above(10);
+    for (const verb of verbs) {
+      expect(['Record', 'Transcription', 'Stream', 'Siprec', 'Start', 'Conversation'], verb.name).to.not.include(verb.name);
+      for (const attribute of Object.keys(verb.attrs)) expect(attribute.toLowerCase(), verb.name).to.not.match(/record|transcri/);
+    }
   });
 
   it("never lets the caller's number, city or CallSid reach Redis, a log line or a console frame", async () => {
