@@ -1,11 +1,10 @@
 import { expect } from 'chai';
 import pino from 'pino';
-import { createClient } from 'redis';
 import { systemClock } from '../../server/clock.js';
 import { openSharedState, type SharedState } from '../../server/shared-state.js';
 import { PROTOCOL_VERSION } from '../../protocol/version.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
-import { startRedis, type RedisProcess } from '../support/redis-servers.js';
+import { startMonitoredRedis, type MonitoredRedis } from '../support/redis-monitor.js';
 import { operatorSocket, SocketClient } from '../support/socket-client.js';
 import { TestOperator, TestVisitor } from '../support/chat-parties.js';
 import { encodings } from '../support/encodings.js';
@@ -21,24 +20,16 @@ const VISITOR_AGENT = 'Mozilla/5.0 (SENTINEL-AGENT-5521)';
  * key has a TTL, and a chat ended and wrapped up leaves nothing behind.
  */
 describe('Privacy in Redis, proven with MONITOR', () => {
-  let redis: RedisProcess;
+  let monitored: MonitoredRedis;
   let shared: SharedState;
   let server: TestServer;
-  let admin: ReturnType<typeof createClient>;
-  let monitor: ReturnType<typeof createClient>;
-  const commands: string[] = [];
+  let admin: MonitoredRedis['admin'];
+  let commands: string[];
 
   before(async () => {
-    redis = await startRedis({ dedicated: true });
-    admin = createClient({ url: redis.url });
-    admin.on('error', () => undefined);
-    await admin.connect();
-    monitor = admin.duplicate();
-    monitor.on('error', () => undefined);
-    await monitor.connect();
-    // A monitor line is `<time> [<db> <client address>] "CMD" "arg" …`: keep the command.
-    await monitor.monitor((line) => commands.push(String(line).replace(/^[^\]]*\] /, '')));
-    shared = await openSharedState({ redisUrl: redis.url, prefix: PREFIX, clock: systemClock, logger: pino({ level: 'silent' }) });
+    monitored = await startMonitoredRedis();
+    ({ admin, commands } = monitored);
+    shared = await openSharedState({ redisUrl: monitored.redis.url, prefix: PREFIX, clock: systemClock, logger: pino({ level: 'silent' }) });
     server = await startTestServer({
       operators: [{ id: 'op', name: 'Op', lines: ['1712'], languages: ['nl'], topics: ['violence'] }],
       shared: { store: shared.store, bus: shared.bus, keyPrefix: PREFIX },
@@ -48,9 +39,7 @@ describe('Privacy in Redis, proven with MONITOR', () => {
   after(async () => {
     await server?.close();
     await shared?.close();
-    monitor?.destroy();
-    admin?.destroy();
-    await redis?.dispose();
+    await monitored?.dispose();
   });
 
   const sentinels = ['SENTINEL-visitor-c41e: ik durf het niet te zeggen', 'SENTINEL-operator-5d07: je bent hier veilig, neem je tijd'];

@@ -4,6 +4,7 @@ import twilio from 'twilio';
 import type { TwilioRest } from '../../server/voice/twilio-cleanup.js';
 import type { VoiceConfig } from '../../server/voice/voice-config.js';
 import type { TestServer } from './test-server.js';
+import { operatorSocket, type SocketClient } from './socket-client.js';
 
 /**
  * Twilio's side of phone calls in tests: requests signed by the twilio library's own helper,
@@ -276,4 +277,13 @@ export async function until(check: () => Promise<boolean>, what: string): Promis
 /** Let the server's pending async work (routing runs a request started) run; no clock time passes. */
 export async function settle(turns = 50): Promise<void> {
   for (let turn = 0; turn < turns; turn++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** An operator's console, signed in and available. */
+export async function onDuty(server: Pick<TestServer, 'url' | 'wsUrl'>, id: string): Promise<SocketClient> {
+  const socket = await operatorSocket(server, id);
+  await socket.next('welcome');
+  socket.send({ type: 'status', status: 'available' });
+  await socket.next('status');
+  return socket;
 }

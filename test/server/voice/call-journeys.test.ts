@@ -1,19 +1,11 @@
 import { expect } from 'chai';
 import { ManualClock } from '../../../server/clock.js';
-import { operatorSocket, type SocketClient } from '../../support/socket-client.js';
+import type { SocketClient } from '../../support/socket-client.js';
 import { startTestServer, type TestOperator as OperatorSpec, type TestServer, type TestServerOptions } from '../../support/test-server.js';
-import { find, until, placeCall, RecordingTwilioRest, spoken, TestCall, testVoice, TwilioSide, numberOf, PUBLIC_BASE } from '../../support/voice-calls.js';
+import { find, numberOf, onDuty, placeCall, PUBLIC_BASE, RecordingTwilioRest, spoken, TestCall, testVoice, TwilioSide, until } from '../../support/voice-calls.js';
 
 const nl1712 = { lines: ['1712'], languages: ['nl'], topics: ['violence', 'abuse', 'child-abuse'] };
 const route1712 = { line: '1712', language: 'nl', topic: 'violence' };
-
-async function onDuty(server: TestServer, id: string): Promise<SocketClient> {
-  const socket = await operatorSocket(server, id);
-  await socket.next('welcome');
-  socket.send({ type: 'status', status: 'available' });
-  await socket.next('status');
-  return socket;
-}
 
 /** Accept the next offer, which must be a call; returns its ticket. */
 async function acceptCall(socket: SocketClient): Promise<string> {

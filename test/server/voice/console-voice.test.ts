@@ -2,9 +2,9 @@ import { expect } from 'chai';
 import { createHmac } from 'node:crypto';
 import type { CallCapacityRule } from '../../../server/routing/call-capacity.js';
 import { TestVisitor } from '../../support/chat-parties.js';
-import { operatorSocket, signIn, visitorSocket, type SocketClient } from '../../support/socket-client.js';
+import { signIn, visitorSocket } from '../../support/socket-client.js';
 import { startTestServer, type TestServer } from '../../support/test-server.js';
-import { placeCall, settle, testVoice } from '../../support/voice-calls.js';
+import { onDuty, placeCall, settle, testVoice } from '../../support/voice-calls.js';
 
 const nl = { lines: ['1712'], languages: ['nl'], topics: ['violence', 'abuse', 'child-abuse'] };
 const route = { line: '1712', language: 'nl', topic: 'violence' };
@@ -14,14 +14,6 @@ const account = {
   apiKeySecret: 'test-api-key-secret',
   twimlAppSid: `AP${'c'.repeat(32)}`,
 };
-
-async function onDuty(server: TestServer, id: string): Promise<SocketClient> {
-  const socket = await operatorSocket(server, id);
-  await socket.next('welcome');
-  socket.send({ type: 'status', status: 'available' });
-  await socket.next('status');
-  return socket;
-}
 
 describe("The console's side of calls", () => {
   let server: TestServer;

@@ -1,10 +1,9 @@
 import { expect } from 'chai';
 import pino from 'pino';
-import { createClient } from 'redis';
 import { systemClock } from '../../../server/clock.js';
 import { openSharedState, type SharedState } from '../../../server/shared-state.js';
 import { encodings } from '../../support/encodings.js';
-import { startRedis, type RedisProcess } from '../../support/redis-servers.js';
+import { startMonitoredRedis, type MonitoredRedis } from '../../support/redis-monitor.js';
 import { operatorSocket, type SocketClient } from '../../support/socket-client.js';
 import { startTestServer, type TestServer } from '../../support/test-server.js';
 import { allVerbs, find, numberOf, SENTINEL_CALLER, spoken, TestCall, testVoice, TwilioSide, until } from '../../support/voice-calls.js';
@@ -18,24 +17,17 @@ const nl = { lines: ['1712'], languages: ['nl'], topics: ['violence', 'abuse', '
  * the call needs is in Redis, and MONITOR proves the caller's number never goes there.
  */
 describe('Phone calls across nodes on Redis, proven with MONITOR', () => {
-  let redis: RedisProcess;
+  let monitored: MonitoredRedis;
   let shared: SharedState;
   let a: TestServer;
   let b: TestServer;
-  let admin: ReturnType<typeof createClient>;
-  let monitor: ReturnType<typeof createClient>;
-  const commands: string[] = [];
+  let admin: MonitoredRedis['admin'];
+  let commands: string[];
 
   before(async () => {
-    redis = await startRedis({ dedicated: true });
-    admin = createClient({ url: redis.url });
-    admin.on('error', () => undefined);
-    await admin.connect();
-    monitor = admin.duplicate();
-    monitor.on('error', () => undefined);
-    await monitor.connect();
-    await monitor.monitor((line) => commands.push(String(line).replace(/^[^\]]*\] /, '')));
-    shared = await openSharedState({ redisUrl: redis.url, prefix: PREFIX, clock: systemClock, logger: pino({ level: 'silent' }) });
+    monitored = await startMonitoredRedis();
+    ({ admin, commands } = monitored);
+    shared = await openSharedState({ redisUrl: monitored.redis.url, prefix: PREFIX, clock: systemClock, logger: pino({ level: 'silent' }) });
     const options = { operators: [{ id: 'anna', ...nl }], shared: { store: shared.store, bus: shared.bus, keyPrefix: PREFIX }, config: { voice: testVoice() } };
     a = await startTestServer({ ...options, nodeId: 'node-a' });
     b = await startTestServer({ ...options, nodeId: 'node-b' });
@@ -44,9 +36,7 @@ describe('Phone calls across nodes on Redis, proven with MONITOR', () => {
     await a?.close();
     await b?.close();
     await shared?.close();
-    monitor?.destroy();
-    admin?.destroy();
-    await redis?.dispose();
+    await monitored?.dispose();
   });
 
   let anna: SocketClient;
