@@ -53,9 +53,9 @@ export class CallDesk {
     return ticket;
   }
 
-  private async create(id: TicketId, route: Route): Promise<void> {
+  private async create(id: TicketId, route: Route, triedBy: OperatorId[] = []): Promise<void> {
     const { store, clock, config, logger } = this.ctx;
-    const ticket = newCallTicket(id, route, clock.now());
+    const ticket = { ...newCallTicket(id, route, clock.now()), triedBy };
     await store.createTicket(ticket, config.chatMaxMs);
     await this.states.putWait(id, { seenAt: clock.now(), alternativesAt: null, bridged: false });
     logger.info({ event: 'ticket.created', ticket: id, line: ticket.line, mode: 'call' }, 'call ticket created');
@@ -71,9 +71,25 @@ export class CallDesk {
    */
   async move(callSid: string, from: Ticket, language: LanguageCode): Promise<TicketId> {
     await this.finish(from.id, 'moved');
+    return this.again(callSid, { line: from.line, language, topic: from.topic });
+  }
+
+  /**
+   * The call was accepted but its operator's device never connected to it: their console
+   * is told the call was lost (they wrap it up), and the caller waits again for someone.
+   */
+  async requeue(callSid: string, from: Ticket): Promise<TicketId> {
+    await this.visitors.end(from.id, 'system');
+    this.ctx.logger.warn({ event: 'call.not-connected', ticket: from.id, operator: from.operatorId }, 'answered call never connected');
+    // Someone else first: this operator's device is the one that did not come.
+    return this.again(callSid, { line: from.line, language: from.language, topic: from.topic }, from.operatorId ? [from.operatorId] : []);
+  }
+
+  /** The same call as a new ticket, in the queue `route`. */
+  private async again(callSid: string, route: Route, triedBy: OperatorId[] = []): Promise<TicketId> {
     const id = randomBytes(16).toString('base64url');
     await this.states.putCall(callSid, { ticket: id, leaving: null });
-    await this.create(id, { line: from.line, language, topic: from.topic });
+    await this.create(id, route, triedBy);
     return id;
   }
 

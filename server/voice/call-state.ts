@@ -2,8 +2,11 @@ import { createHash } from 'node:crypto';
 import type { LanguageCode, TicketId } from '../../protocol/ids.js';
 import type { Store } from '../store/store.js';
 
-/** Set just before a caller is sent out of their queue with <Leave/>: what happens next. */
-export type Leaving = { kind: 'overflow' } | { kind: 'language'; language: LanguageCode };
+/**
+ * Set just before a caller is sent out of their queue with <Leave/>: what happens next. A
+ * 'requeue' is a call answered whose operator's device never came for it: it waits again.
+ */
+export type Leaving = { kind: 'overflow' } | { kind: 'language'; language: LanguageCode } | { kind: 'requeue' };
 
 /** What a live call is, found by its CallSid from any node: its ticket, and where it is going. */
 export interface CallRecord {

@@ -16,6 +16,11 @@ import type { VoiceUrls } from './voice-urls.js';
 
 /** The alternatives are said when they apply, then at most this often. */
 export const ALTERNATIVES_AGAIN_MS = 3 * 60_000;
+/**
+ * An answered call's operator device dials its queue within seconds; a caller still waiting
+ * this long after the accept was never reached, and waits again for someone else.
+ */
+export const CONNECT_WITHIN_MS = 45_000;
 /** A wait URL asked about a ticket not stored yet (a retry raced its first) waits this long. */
 const NOT_YET_SECONDS = 2;
 
@@ -46,6 +51,12 @@ export async function waitTwiml(deps: WaitDeps, ticketId: TicketId, callSid: str
     return doc;
   }
   const spoken = voiceFor(ctx.config.lines, ticket.language);
+  if (ticket.state === 'active' && ctx.clock.now() - (ticket.acceptedAt ?? 0) >= CONNECT_WITHIN_MS) {
+    await desk.states.putCall(callSid, { ticket: ticketId, leaving: { kind: 'requeue' } });
+    say(doc, spoken.speech, spoken.prompts.moving);
+    doc.leave();
+    return doc;
+  }
   if (ticket.state === 'active') {
     // Answered: the operator's device is dialling this queue and will take the caller out.
     say(doc, spoken.speech, spoken.prompts.answering);

@@ -101,6 +101,10 @@ export function webhookRoutes(deps: WebhookDeps): Router {
       enqueueInto(urls, await desk.move(callSid, ticket, record.leaving.language), doc);
       return doc;
     }
+    if (result === 'leave' && record?.leaving?.kind === 'requeue' && ticket) {
+      enqueueInto(urls, await desk.requeue(callSid, ticket), doc);
+      return doc;
+    }
     const overflow = ticket && ctx.line(ticket.line)?.voice?.overflow;
     if (result === 'leave' && record?.leaving?.kind === 'overflow' && overflow) {
       await desk.overflowed(callSid, record.ticket);

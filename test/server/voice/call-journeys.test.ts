@@ -230,6 +230,25 @@ describe('Phone calls through Twilio, webhook by webhook', () => {
     });
   });
 
+  describe('an accepted call the device never reaches', () => {
+    it('tells the operator the call was lost and puts the caller back in the queue for someone else', async () => {
+      await start([{ id: 'anna', ...nl1712 }, { id: 'bert', ...nl1712 }], { clock: 'manual' });
+      const anna = await onDuty(server, 'anna');
+      const call = await placeCall(server, route1712);
+      const first = await acceptCall(anna);
+      const bert = await onDuty(server, 'bert');
+      expect(spoken((await call.wait()).verbs)).to.deep.equal(['Een hulpverlener neemt nu uw oproep aan.']);
+      server.manualClock!.advance(45_000);
+      const wait = await call.wait(45);
+      expect(wait.verbs.map((v) => v.name)).to.deep.equal(['Say', 'Leave']);
+      await call.leaveQueue('leave', 45);
+      expect(await anna.next('ended')).to.include({ chat: first, by: 'system' });
+      expect(call.ticket).to.not.equal(first);
+      expect(await server.store.getTicket(call.ticket)).to.include({ state: 'waiting', channel: 'call', language: 'nl', topic: 'violence' });
+      expect(await bert.next('offer')).to.include({ ticket: call.ticket, channel: 'call' });
+    });
+  });
+
   describe('honest about language', () => {
     it('says at once that nobody who speaks the language is available, offers the language someone speaks now, the hours and 112', async () => {
       // Monday 23 November 2026, 11:00 in Brussels: open, with its hours to tell.
