@@ -353,12 +353,13 @@ export class VisitorChats {
    * pending offer, records the handle time for estimates. `quick`: the visitor left by quick
    * exit, which their operator is told (and nobody else: it is not logged or counted).
    * `unanswered`: how a contact that was never answered is counted (abandoned by default).
+   * `connected: false`: an accepted call its operator never reached, whose time is no handle time.
    */
   async end(
     id: TicketId,
     by: EndedBy,
     options: EndOptions = {},
-    { quick = false, unanswered = 'abandoned' }: { quick?: boolean; unanswered?: Unanswered } = {},
+    { quick = false, unanswered = 'abandoned', connected = true }: { quick?: boolean; unanswered?: Unanswered; connected?: boolean } = {},
   ): Promise<Ticket | undefined> {
     const { store, clock, config, outbox, logger } = this.ctx;
     this.forgetSender(id);
@@ -377,7 +378,7 @@ export class VisitorChats {
       outbox.toOperator(before.operatorId, { type: 'ended', chat: id, by, ...(quick && by === 'visitor' ? { quick: true as const } : {}) });
     }
     if (before.acceptedAt !== null) {
-      await store.recordHandleTime(before.line, Math.round((clock.now() - before.acceptedAt) / 1000));
+      if (connected) await store.recordHandleTime(before.line, Math.round((clock.now() - before.acceptedAt) / 1000));
     } else {
       await countChat(this.ctx, before, unanswered);
     }

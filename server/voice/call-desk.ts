@@ -48,8 +48,15 @@ export class CallDesk {
    */
   async enqueue(callSid: string, route: Route): Promise<TicketId> {
     const id = randomBytes(16).toString('base64url');
-    const ticket = await this.states.claimCall(callSid, id);
-    if (ticket === id) await this.create(id, route);
+    const ticket = await this.states.claimCall(callSid, id, this.ctx.clock.now());
+    if (ticket !== id) return ticket;
+    try {
+      await this.create(id, route);
+    } catch (error) {
+      // Unclaimed again, so Twilio's retry makes the ticket instead of waiting on this one.
+      await this.states.forgetCall(callSid, id).catch(() => undefined);
+      throw error;
+    }
     return ticket;
   }
 
@@ -71,6 +78,7 @@ export class CallDesk {
    */
   async move(callSid: string, from: Ticket, language: LanguageCode): Promise<TicketId> {
     await this.finish(from.id, 'moved');
+    await this.states.forgetWait(from.id);
     return this.again(callSid, { line: from.line, language, topic: from.topic });
   }
 
@@ -79,7 +87,8 @@ export class CallDesk {
    * is told the call was lost (they wrap it up), and the caller waits again for someone.
    */
   async requeue(callSid: string, from: Ticket): Promise<TicketId> {
-    await this.visitors.end(from.id, 'system');
+    await this.visitors.end(from.id, 'system', {}, { connected: false });
+    await this.states.forgetWait(from.id);
     this.ctx.logger.warn({ event: 'call.not-connected', ticket: from.id, operator: from.operatorId }, 'answered call never connected');
     // Someone else first: this operator's device is the one that did not come.
     return this.again(callSid, { line: from.line, language: from.language, topic: from.topic }, from.operatorId ? [from.operatorId] : []);
@@ -88,7 +97,7 @@ export class CallDesk {
   /** The same call as a new ticket, in the queue `route`. */
   private async again(callSid: string, route: Route, triedBy: OperatorId[] = []): Promise<TicketId> {
     const id = randomBytes(16).toString('base64url');
-    await this.states.putCall(callSid, { ticket: id, leaving: null });
+    await this.states.putCall(callSid, { ticket: id, since: this.ctx.clock.now(), leaving: null });
     await this.create(id, route, triedBy);
     return id;
   }
@@ -117,7 +126,7 @@ export class CallDesk {
    */
   async lost(ticket: TicketId): Promise<void> {
     await this.visitors.end(ticket, 'system');
-    await this.ctx.store.deleteCallState(`wait:${ticket}`);
+    await this.states.forgetWait(ticket);
     this.ctx.logger.warn({ event: 'call.lost', ticket }, 'waiting call lost');
   }
 

@@ -11,6 +11,8 @@ export type Leaving = { kind: 'overflow' } | { kind: 'language'; language: Langu
 /** What a live call is, found by its CallSid from any node: its ticket, and where it is going. */
 export interface CallRecord {
   ticket: TicketId;
+  /** When this record named its ticket: a ticket still missing long after was never made. */
+  since: number;
   leaving: Leaving | null;
 }
 
@@ -37,8 +39,8 @@ export class CallStates {
   ) {}
 
   /** The call's ticket: `ticket` if this is the first to claim it, else the one made first. */
-  async claimCall(callSid: string, ticket: TicketId): Promise<TicketId> {
-    const record: CallRecord = { ticket, leaving: null };
+  async claimCall(callSid: string, ticket: TicketId, now: number): Promise<TicketId> {
+    const record: CallRecord = { ticket, since: now, leaving: null };
     const held = await this.store.putCallState(sidKey(callSid), JSON.stringify(record), this.ttlMs, true);
     return (JSON.parse(held) as CallRecord).ticket;
   }
@@ -52,8 +54,19 @@ export class CallStates {
     await this.store.putCallState(sidKey(callSid), JSON.stringify(record), this.ttlMs);
   }
 
+  /** Say what the call leaves its queue for, just before its <Leave/>. */
+  async leaving(callSid: string, ticket: TicketId, leaving: Leaving): Promise<void> {
+    const since = (await this.call(callSid))?.since ?? 0;
+    await this.putCall(callSid, { ticket, since, leaving });
+  }
+
   async forgetCall(callSid: string, ticket: TicketId | undefined): Promise<void> {
-    await Promise.all([this.store.deleteCallState(sidKey(callSid)), ticket ? this.store.deleteCallState(waitKey(ticket)) : null]);
+    await Promise.all([this.store.deleteCallState(sidKey(callSid)), ticket ? this.forgetWait(ticket) : null]);
+  }
+
+  /** The waiting side of a ticket the call has left (moved, lost, over). */
+  async forgetWait(ticket: TicketId): Promise<void> {
+    await this.store.deleteCallState(waitKey(ticket));
   }
 
   async wait(ticket: TicketId): Promise<WaitRecord | undefined> {

@@ -1,8 +1,12 @@
 import type { Ticket } from '../routing/types.js';
 import type { CallDesk } from './call-desk.js';
 
-/** However long hold audio runs, a wait URL not run for this long belongs to a call that is over. */
-const MIN_STALE_MS = 5 * 60_000;
+/**
+ * A wait URL not run for this long (and for four announcement intervals) belongs to a call
+ * that is over. Hold audio longer than this would have a waiting caller taken for lost:
+ * VOICE_HOLD_MUSIC_URL should be a clip of about VOICE_ANNOUNCE_EVERY_SECONDS (docs/voice.md).
+ */
+export const MIN_STALE_MS = 10 * 60_000;
 
 /**
  * The backstop for lost webhooks: a waiting call's wait URL runs again every announcement

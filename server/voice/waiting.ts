@@ -21,6 +21,8 @@ export const ALTERNATIVES_AGAIN_MS = 3 * 60_000;
  * this long after the accept was never reached, and waits again for someone else.
  */
 export const CONNECT_WITHIN_MS = 45_000;
+/** A ticket its call record names but the store still lacks this long after was never made (its node died). */
+const NEVER_MADE_MS = 30_000;
 /** A wait URL asked about a ticket not stored yet (a retry raced its first) waits this long. */
 const NOT_YET_SECONDS = 2;
 
@@ -46,13 +48,17 @@ export async function waitTwiml(deps: WaitDeps, ticketId: TicketId, callSid: str
   if (!ticket || !line) {
     // A retried webhook's ticket may not be stored yet: its call record is. Without either
     // the call is unknown here, and the caller is not left waiting for nobody.
-    if ((await desk.states.call(callSid))?.ticket === ticketId) doc.pause({ length: NOT_YET_SECONDS });
-    else endCall(doc, ctx, undefined);
+    const record = await desk.states.call(callSid);
+    if (record?.ticket === ticketId && ctx.clock.now() - record.since < NEVER_MADE_MS) doc.pause({ length: NOT_YET_SECONDS });
+    else {
+      endCall(doc, ctx, undefined);
+      if (record?.ticket === ticketId) await desk.states.forgetCall(callSid, ticketId);
+    }
     return doc;
   }
   const spoken = voiceFor(ctx.config.lines, ticket.language);
   if (ticket.state === 'active' && ctx.clock.now() - (ticket.acceptedAt ?? 0) >= CONNECT_WITHIN_MS) {
-    await desk.states.putCall(callSid, { ticket: ticketId, leaving: { kind: 'requeue' } });
+    await desk.states.leaving(callSid, ticketId, { kind: 'requeue' });
     say(doc, spoken.speech, spoken.prompts.moving);
     doc.leave();
     return doc;
@@ -75,7 +81,7 @@ export async function waitTwiml(deps: WaitDeps, ticketId: TicketId, callSid: str
 
   const overflow = line.voice?.overflow;
   if (overflow && waited >= voice.overflowAfterMs && callSid) {
-    await desk.states.putCall(callSid, { ticket: ticketId, leaving: { kind: 'overflow' } });
+    await desk.states.leaving(callSid, ticketId, { kind: 'overflow' });
     say(doc, spoken.speech, spoken.prompts.overflow(overflow.name));
     doc.leave();
     return doc;

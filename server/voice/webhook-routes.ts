@@ -3,7 +3,8 @@ import { errorFields } from '../logging.js';
 import type { RelayContext } from '../relay/relay-context.js';
 import { StoreUnavailableError } from '../store/store.js';
 import type { CallDesk } from './call-desk.js';
-import { enqueueInto, incoming, languageChosen, topicChosen, type CallParams, type MenuDeps } from './menus.js';
+import { incoming, languageChosen, topicChosen, type CallParams, type MenuDeps } from './menus.js';
+import { afterQueue } from './queue-result.js';
 import { requireTwilioSignature } from './signature.js';
 import { voiceFor } from './speech.js';
 import type { TwilioCleanup } from './twilio-cleanup.js';
@@ -42,14 +43,16 @@ export function webhookRoutes(deps: WebhookDeps): Router {
     router.post(path, ...twilioOnly, (req, res) => {
       const params = req.body as Record<string, string | undefined>;
       if (!params.CallSid) return void sendTwiml(res, trouble(ctx));
-      answer(req, params).then(
-        (doc) => sendTwiml(res, doc),
-        (error: unknown) => {
-          ctx.logger[error instanceof StoreUnavailableError ? 'warn' : 'error']({ event: 'voice.failed', ...errorFields(error) }, 'voice webhook failed');
-          // A waiting caller keeps waiting through a store blip (the wait URL runs again).
-          sendTwiml(res, path === VOICE_PATHS.wait ? pause(5) : trouble(ctx));
-        },
-      );
+      answer(req, params)
+        .then(
+          (doc) => sendTwiml(res, doc),
+          (error: unknown) => {
+            ctx.logger[error instanceof StoreUnavailableError ? 'warn' : 'error']({ event: 'voice.failed', ...errorFields(error) }, 'voice webhook failed');
+            // A waiting caller keeps waiting through a store blip (the wait URL runs again).
+            sendTwiml(res, path === VOICE_PATHS.wait ? pause(5) : trouble(ctx));
+          },
+        )
+        .catch(() => res.destroy());
     });
   const query = (req: Request, name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : '');
   const attempt = (req: Request) => Math.max(1, Number(query(req, 'try')) || 1);
@@ -81,46 +84,17 @@ export function webhookRoutes(deps: WebhookDeps): Router {
       return doc;
     }
     // Out of this queue with <Leave/>; the Enqueue action then puts the call in the new one.
-    await desk.states.putCall(params.CallSid!, { ticket: ticketId, leaving: { kind: 'language', language } });
+    await desk.states.leaving(params.CallSid!, ticketId, { kind: 'language', language });
     say(doc, voiceFor(ctx.config.lines, language).speech, voiceFor(ctx.config.lines, language).prompts.moving);
     doc.leave();
     return doc;
   });
 
   post(VOICE_PATHS.queueResult, async (req, params) => {
-    const callSid = params.CallSid!;
-    const result = params.QueueResult ?? '';
     // One caller per queue: whatever the result, the queue is empty now.
     cleanup?.queue(params.QueueSid);
-    ctx.logger.info({ event: 'call.left-queue', ticket: query(req, 'ticket'), reason: result }, 'call left its queue');
-    const doc = twiml();
-    const record = await desk.states.call(callSid);
-    const ticket = record && (await ctx.store.getTicket(record.ticket));
-    const spoken = voiceFor(ctx.config.lines, ticket?.language ?? ctx.line(ticket?.line ?? '')?.languages[0] ?? 'en');
-    if (result === 'leave' && record?.leaving?.kind === 'language' && ticket) {
-      enqueueInto(urls, await desk.move(callSid, ticket, record.leaving.language), doc);
-      return doc;
-    }
-    if (result === 'leave' && record?.leaving?.kind === 'requeue' && ticket) {
-      enqueueInto(urls, await desk.requeue(callSid, ticket), doc);
-      return doc;
-    }
-    const overflow = ticket && ctx.line(ticket.line)?.voice?.overflow;
-    if (result === 'leave' && record?.leaving?.kind === 'overflow' && overflow) {
-      await desk.overflowed(callSid, record.ticket);
-      doc.dial(overflow.number);
-      return doc;
-    }
-    if (result === 'hangup') {
-      await desk.callEnded(callSid);
-      return doc;
-    }
-    // Bridged and over (the operator hung up first), or Twilio could not queue the call.
-    if (result !== 'bridged') say(doc, spoken.speech, spoken.prompts.trouble(ctx.config.lines.emergency));
-    else say(doc, spoken.speech, spoken.prompts.goodbye);
-    doc.hangup();
-    if (result !== 'bridged') await desk.callEnded(callSid);
-    return doc;
+    ctx.logger.info({ event: 'call.left-queue', ticket: query(req, 'ticket'), reason: params.QueueResult ?? '' }, 'call left its queue');
+    return afterQueue({ ctx, desk, urls }, query(req, 'ticket'), params.CallSid!, params.QueueResult ?? '');
   });
 
   post(VOICE_PATHS.status, async (_req, params) => {

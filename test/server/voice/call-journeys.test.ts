@@ -1,8 +1,11 @@
 import { expect } from 'chai';
 import { ManualClock } from '../../../server/clock.js';
+import { MIN_STALE_MS } from '../../../server/voice/call-watch.js';
 import type { SocketClient } from '../../support/socket-client.js';
 import { startTestServer, type TestOperator as OperatorSpec, type TestServer, type TestServerOptions } from '../../support/test-server.js';
-import { find, numberOf, onDuty, placeCall, PUBLIC_BASE, RecordingTwilioRest, spoken, TestCall, testVoice, TwilioSide, until } from '../../support/voice-calls.js';
+import twilioLib from 'twilio';
+import { CallStates } from '../../../server/voice/call-state.js';
+import { find, numberOf, onDuty, TEST_AUTH_TOKEN, placeCall, PUBLIC_BASE, RecordingTwilioRest, spoken, TestCall, testVoice, TwilioSide, until } from '../../support/voice-calls.js';
 
 const nl1712 = { lines: ['1712'], languages: ['nl'], topics: ['violence', 'abuse', 'child-abuse'] };
 const route1712 = { line: '1712', language: 'nl', topic: 'violence' };
@@ -308,7 +311,10 @@ describe('Phone calls through Twilio, webhook by webhook', () => {
       expect(spoken(wait.verbs)).to.deep.equal(['We verbinden u door met de nachtlijn. Een ogenblik.']);
       expect(wait.verbs.at(-1)!.name).to.equal('Leave');
       const after = await call.leaveQueue('leave');
-      expect(after.verbs.find((v) => v.name === 'Dial')!.text).to.equal('+3225550199');
+      const dial = after.verbs.find((v) => v.name === 'Dial')!;
+      expect(dial.text).to.equal('+3225550199');
+      // The overflow line sees the helpline's number, never the caller's.
+      expect(dial.attrs.callerId).to.equal(numberOf(server, '1712'));
       expect(await server.store.getTicket(call.ticket)).to.include({ state: 'ended' });
       expect((await server.store.aggregates())[0]!.counts).to.deep.equal({ requested: 1, overflowed: 1 });
     });
@@ -336,12 +342,41 @@ describe('Phone calls through Twilio, webhook by webhook', () => {
         expect(JSON.parse(reply.body)).to.deep.include({ error: { code: 'ERR_BAD_SIGNATURE', message: 'This request does not carry a valid Twilio signature.' } });
       }
       // Signed correctly, but for the address a proxy passed on rather than the public one.
-      const local = await new TwilioSide({ url: server.url }).post(`${server.url}/voice/incoming`, call.params()).catch((e: Error) => e);
-      expect(local).to.be.instanceOf(Error);
+      const url = `${server.url}/voice/incoming`;
+      const local = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioLib.getExpectedTwilioSignature(TEST_AUTH_TOKEN, url, call.params()) },
+        body: new URLSearchParams(call.params()).toString(),
+      });
+      expect(local.status).to.equal(403);
       const wrongToken = await new TwilioSide(server, 'another-token').post('/voice/incoming', call.params());
       expect(wrongToken.status).to.equal(403);
       expect(await server.store.listTickets()).to.deep.equal([]);
       expect(await server.store.aggregates()).to.deep.equal([]);
+    });
+
+    it('answers a queue result Twilio sends again after a move with the new queue, and abandons nothing', async () => {
+      await start([{ id: 'claire', lines: ['stop-it-now'], languages: ['fr'], topics: ['attraction-to-minors'] }]);
+      await onDuty(server, 'claire');
+      const call = await placeCall(server, { line: 'stop-it-now', language: 'nl', topic: 'attraction-to-minors' });
+      await call.pressInWait(await call.wait(), '1');
+      const first = call.enqueue!;
+      const moved = await call.leaveQueue('leave');
+      const again = await call.twilio.post(first.attrs.action!, call.params({ QueueResult: 'leave', QueueSid: call.queueSid! }));
+      expect(find(again.verbs, 'Enqueue')!.text).to.equal(find(moved.verbs, 'Enqueue')!.text);
+      expect(await server.store.getTicket(call.ticket)).to.include({ state: 'waiting', language: 'fr' });
+      expect((await server.store.aggregates()).every((b) => !b.counts.abandoned)).to.equal(true);
+    });
+
+    it("hangs up, after a while, a call whose ticket was claimed by a node that died before storing it", async () => {
+      await start([], { clock: 'manual' });
+      const call = new TestCall(new TwilioSide(server), numberOf(server, '1712'));
+      await new CallStates(server.store, 60_000).claimCall(call.sid, 'NeverStoredNeverStored', server.clock.now());
+      call.enqueue = { name: 'Enqueue', attrs: { waitUrl: `${PUBLIC_BASE}/voice/wait?ticket=NeverStoredNeverStored` }, text: 'NeverStoredNeverStored', children: [] };
+      call.queueSid = `QU${'0'.repeat(32)}`;
+      expect((await call.wait()).verbs.map((v) => v.name)).to.deep.equal(['Pause']);
+      server.manualClock!.advance(30_000);
+      expect((await call.wait()).verbs.at(-1)!.name).to.equal('Hangup');
     });
 
     it('makes one ticket for a webhook Twilio sends twice, even at the same time', async () => {
@@ -376,7 +411,7 @@ describe('Phone calls through Twilio, webhook by webhook', () => {
       await start([], { clock: 'manual' });
       const call = await placeCall(server, route1712);
       await call.wait();
-      server.manualClock!.advance(4 * 60_000);
+      server.manualClock!.advance(MIN_STALE_MS - 60_000);
       expect(await server.store.getTicket(call.ticket)).to.include({ state: 'waiting' });
       server.manualClock!.advance(2 * 60_000);
       await until(async () => (await server.store.getTicket(call.ticket))?.state === 'ended', 'the sweep ended the lost call');
