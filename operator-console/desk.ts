@@ -16,7 +16,7 @@ import { ChatLink } from './chat-link.js';
 import { formatDate, live, t } from './i18n.js';
 import { OperatorIdentity, type LoadResult } from './identity.js';
 import { OfferTray } from './offer-tray.js';
-import { CallDesk } from './voice/call-desk.js';
+import { CallPanels } from './voice/call-panels.js';
 import { ChatPanel, LEFT_MESSAGES } from './views/chat-panel.js';
 import { identityPanel, type IdentityPanel } from './views/identity-panel.js';
 import type { TopBar } from './views/top-bar.js';
@@ -32,7 +32,7 @@ export interface DeskDeps {
 
 /**
  * The signed-in console: one socket, the offer tray, the open chats, each with its own keys
- * (in memory only), and the calls (voice/call-desk.ts). Where the deployment certifies
+ * (in memory only), and the calls (voice/call-panels.ts). Where the deployment certifies
  * operators, also the operator's identity key, which signs every chat key it accepts with
  * (in memory only, too).
  */
@@ -40,7 +40,7 @@ export class Desk {
   readonly el: HTMLElement;
   private readonly socket: ReconnectingSocket<ServerToOperator, OperatorToServer>;
   private readonly offers: OfferTray;
-  private readonly calls: CallDesk;
+  private readonly calls: CallPanels;
   private readonly chats = new Map<ChatId, { link: ChatLink; panel: ChatPanel }>();
   private readonly lineNames = new Map<string, string>();
   private wrapUps: string[] = [];
@@ -75,7 +75,7 @@ export class Desk {
       prove: (ticket, key) => this.identity.prove(ticket, key),
       identityMissing: () => this.refreshIdentity(true),
     });
-    this.calls = new CallDesk({
+    this.calls = new CallPanels({
       send: (message) => this.socket.send(message),
       announce: (text) => deps.announce(text),
       lineName: (id) => this.lineName(id),

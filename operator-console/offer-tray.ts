@@ -130,7 +130,7 @@ export class OfferTray {
     }
   }
 
-  /** A call has no keys: the voice device connects once it is assigned (voice/call-desk.ts). */
+  /** A call has no keys: the voice device connects once it is assigned (voice/call-panels.ts). */
   private acceptCall(ticket: TicketId, card: OfferCard): void {
     card.setBusy(t('offer.connecting'));
     this.callsAccepted.add(ticket);

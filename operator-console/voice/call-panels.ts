@@ -8,7 +8,7 @@ import { VoiceLine } from './voice-line.js';
 type Assigned = Extract<ServerToOperator, { type: 'assigned' }>;
 type Ended = Extract<ServerToOperator, { type: 'ended' }>;
 
-export interface CallDeskDeps {
+export interface CallPanelsDeps {
   send(message: OperatorToServer): boolean;
   announce(text: string): void;
   lineName(id: string): string;
@@ -23,11 +23,11 @@ export interface CallDeskDeps {
  * The calls on the operator's desk: for each, its panel and its voice connection. A call has
  * no keys and no messages; the desk routes its `assigned`, `ended` and errors here.
  */
-export class CallDesk {
+export class CallPanels {
   private readonly voice = new VoiceLine();
   private readonly calls = new Map<ChatId, { panel: CallPanel; voice: VoiceCall }>();
 
-  constructor(private readonly deps: CallDeskDeps) {}
+  constructor(private readonly deps: CallPanelsDeps) {}
 
   get size(): number {
     return this.calls.size;
