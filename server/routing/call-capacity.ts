@@ -24,7 +24,8 @@ export interface Load {
 /**
  * Whether one more ticket of `channel` fits. The one rule behind routing's plan and the
  * memory store's accept; the Redis store's accept script spells the same test in Lua
- * (redis-scripts.ts heldReserve), and test/routing/call-capacity.test.ts holds both to it.
+ * (redis-scripts.ts heldReserve); the store contract's [ST120] holds every store to it, case
+ * by case (test/store/store-contract.ts).
  */
 export function fits(load: Load, channel: Channel, rule: CallCapacityRule): boolean {
   if (load.taken >= load.capacity) return false;

@@ -3,7 +3,7 @@ import { ManualClock } from '../../server/clock.js';
 import type { PresenceStatus, QueueRef, RoutingTicket, Ticket } from '../../server/routing/types.js';
 import { waitingTicket } from '../support/routing-fixtures.js';
 import { newCallTicket } from '../../server/routing/new-ticket.js';
-import { CALL_CAPACITY_RULES, type CallCapacityRule } from '../../server/routing/call-capacity.js';
+import { CALL_CAPACITY_RULES, fits, type CallCapacityRule } from '../../server/routing/call-capacity.js';
 import {
   HANDLE_TIME_SAMPLES,
   HANDLE_TIME_TTL_MS,
@@ -454,6 +454,39 @@ export function storeContract(name: string, make: (clock: ManualClock) => Promis
         expect(await accept('c1', 'exclusive')).to.deep.equal({ ok: false, reason: 'at-capacity' });
         expect((await accept('c1', 'blocks-new')).ok).to.equal(true);
         expect(await activeOf('anna')).to.have.members(['t1', 'c1']);
+      });
+
+      it('[ST120] agrees with fits() in every case of load, channel and rule', async () => {
+        // What the operator already holds before the accept: chats, and whether one is a call.
+        const scenes: { held: ('chat' | 'call')[]; channel: 'chat' | 'call' }[] = [
+          { held: [], channel: 'chat' },
+          { held: [], channel: 'call' },
+          { held: ['chat'], channel: 'call' },
+          { held: ['call'], channel: 'chat' },
+          { held: ['call'], channel: 'call' },
+          { held: ['chat', 'chat', 'chat'], channel: 'chat' },
+          { held: ['chat', 'chat'], channel: 'call' },
+        ];
+        let n = 0;
+        for (const rule of CALL_CAPACITY_RULES) {
+          for (const { held, channel } of scenes) {
+            const op = `op${n++}`;
+            await present(op, { capacity: 3 });
+            for (const [i, kind] of held.entries()) {
+              const id = `${op}-held${i}`;
+              await store.createTicket(kind === 'call' ? newCallTicket(id, { line: '1712', language: 'nl', topic: 'violence' }, clock.now()) : ticket(id), TICKET_TTL);
+              await store.offerTicket(id, offerTo(op), clock.now());
+              // Held ones go in under the most generous rule: the case is what they leave room for.
+              expect((await store.acceptOffer(id, op, '', clock.now(), null, 'one-place')).ok).to.equal(true);
+            }
+            const id = `${op}-new`;
+            await store.createTicket(channel === 'call' ? newCallTicket(id, { line: '1712', language: 'nl', topic: 'violence' }, clock.now()) : ticket(id), TICKET_TTL);
+            await store.offerTicket(id, offerTo(op), clock.now());
+            const expected = fits({ taken: held.length, capacity: 3, onCall: held.includes('call') }, channel, rule);
+            const result = await store.acceptOffer(id, op, '', clock.now(), null, rule);
+            expect(result.ok, `${rule}: a ${channel} beside ${held.join(', ') || 'nothing'}`).to.equal(expected);
+          }
+        }
       });
 
       it('[ST115] frees the call mark of an accept that failed to claim the ticket', async () => {
