@@ -98,8 +98,8 @@ describe('The call simulator (npm run call)', () => {
     it('goes through the language menu of a line with two languages and waits in the chosen one’s queue, hearing the wait announcement', async () => {
       await start();
       const io = scriptedIo(['2']);
-      // Long enough to hear the whole announcement even when requests are slow (0.6 s real).
-      const summary = await call(io, { hangUpAfterSeconds: 60 });
+      // Long enough to hear the whole announcement even on a loaded machine (6 s real).
+      const summary = await call(io, { hangUpAfterSeconds: 600 });
       expect(io.lines).to.include.members([
         `🔊 [fr-BE] ${fr.pressForLanguage(1)}`,
         `🔊 [nl-BE] ${nl.pressForLanguage(2)}`,
@@ -131,7 +131,8 @@ describe('The call simulator (npm run call)', () => {
     it('takes the first language when no key comes to the menu said twice', async () => {
       await start();
       const io = scriptedIo([]);
-      await call(io, { hangUpAfterSeconds: 1 });
+      // Long enough to hear the first announcement even on a loaded machine (3 s real).
+      await call(io, { hangUpAfterSeconds: 300 });
       expect(io.lines.filter((l) => l === `🔊 [nl-BE] ${nl.pressForLanguage(2)}`)).to.have.length(2);
       expect(io.lines.filter((l) => l.startsWith('⌨ (no key'))).to.have.length(2);
       expect(io.lines).to.include(`🔊 [fr-BE] ${fr.position(1)}`);
