@@ -11,9 +11,14 @@ export interface TwilioRest {
   removeCall(callSid: string): Promise<void>;
 }
 
-/** The real API, through the twilio library, with the API key (never the auth token). */
-export function twilioRest(account: TwilioAccount): TwilioRest {
-  const client = twilio(account.apiKeySid, account.apiKeySecret, { accountSid: account.accountSid });
+type ClientOptions = NonNullable<Parameters<typeof twilio>[2]>;
+
+/**
+ * The real API, through the twilio library, with the API key (never the auth token).
+ * `httpClient` is the library's own seam, for a test to see the requests it makes.
+ */
+export function twilioRest(account: TwilioAccount, httpClient?: ClientOptions['httpClient']): TwilioRest {
+  const client = twilio(account.apiKeySid, account.apiKeySecret, { accountSid: account.accountSid, ...(httpClient ? { httpClient } : {}) });
   return {
     removeQueue: async (sid) => void (await client.queues(sid).remove()),
     removeCall: async (sid) => void (await client.calls(sid).remove()),
