@@ -60,6 +60,7 @@ async function main(): Promise<void> {
     orgPublicKey: null,
     callCapacityRule: DEFAULT_CALL_CAPACITY_RULE,
     voice: null,
+    metrics: null,
   };
   const passwordHash = await hashPassword(TEST_PASSWORD, TEST_SCRYPT);
   const accounts = operatorIds(settings.operators).map((id) => ({ ...BENCH_OPERATOR, id, name: id, passwordHash }));

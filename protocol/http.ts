@@ -21,6 +21,8 @@ export const PATHS = {
    *  connecting out to the call this operator holds; 403 ERR_NOT_IN_CHAT for a call not
    *  theirs, 409 ERR_CHAT_ENDED when its caller has hung up. */
   voiceSimulatedConnect: '/api/voice/simulated-connect',
+  /** GET: Prometheus text (docs/operations.md); off unless METRICS_TOKEN or METRICS_PORT is set. */
+  metrics: '/metrics',
   health: '/healthz',
   ready: '/readyz',
 } as const;

@@ -16,7 +16,10 @@ import { SESSION_RECHECK_MS, SessionWatch } from './auth/session-watch.js';
 import { Sessions } from './auth/sessions.js';
 import type { Clock } from './clock.js';
 import type { AppConfig } from './config/app-config.js';
-import { errorBoundary, sendError } from './http/errors.js';
+import { COUNT_ERROR, errorBoundary, sendError } from './http/errors.js';
+import { QuietlineMetrics } from './metrics/metrics.js';
+import { metricsHandler, requireBearer } from './metrics/metrics-route.js';
+import { NO_METRICS } from './metrics/relay-metrics.js';
 import { leaveRoute } from './http/leave-route.js';
 import { linesRoute } from './http/lines-route.js';
 import { securityHeaders } from './http/security-headers.js';
@@ -62,6 +65,8 @@ export interface AppDeps {
 
 export interface QuietlineApp {
   server: Server;
+  /** /metrics on a port of its own (METRICS_PORT), not listening yet; null otherwise. */
+  metricsServer: Server | null;
   nodeId: string;
   /**
    * Drain: stop taking work (/readyz answers 503), tell every client to reconnect elsewhere
@@ -97,7 +102,8 @@ export function createApp(deps: AppDeps): QuietlineApp {
   const linesById = new Map(config.lines.lines.map((l) => [l.id, l]));
   const connections = new LocalConnections(store, bus, prefix, logger);
   const outbox = new BusOutbox(bus, prefix, logger);
-  const ctx: RelayContext = { config, store, clock, logger, outbox, nodeId, limits, line: (id) => linesById.get(id) };
+  const metrics = config.metrics ? new QuietlineMetrics({ store, clock, connections: () => connections.counts() }) : null;
+  const ctx: RelayContext = { config, store, clock, logger, outbox, nodeId, limits, line: (id) => linesById.get(id), metrics: metrics ?? NO_METRICS };
   const dispatcher = new Dispatcher(ctx, connections);
   const visitors = new VisitorChats(ctx, dispatcher, connections);
   const desk = new OperatorDesk(ctx, dispatcher, visitors, connections);
@@ -117,6 +123,7 @@ export function createApp(deps: AppDeps): QuietlineApp {
   const headers = securityHeaders(config.allowedOrigins, { twilioVoice: config.voice?.mode === 'twilio' });
 
   const app = express();
+  app.locals[COUNT_ERROR] = (code: ErrorCode) => ctx.metrics.error(code);
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(headers.noStore);
@@ -125,6 +132,8 @@ export function createApp(deps: AppDeps): QuietlineApp {
   app.use((req, res, next) => headersFor(req.path)(req, res, next));
   app.use(express.json({ limit: '4kb' }));
   app.get(PATHS.health, (_req, res) => void res.json({ status: 'ok' }));
+  // On the main port only behind a token; on its own port (METRICS_PORT) instead, if set.
+  if (metrics && config.metrics?.token && config.metrics.port === null) app.get(PATHS.metrics, requireBearer(config.metrics.token), metricsHandler(metrics));
   // Ready while taking work; a closing node says so, so a load balancer stops sending to it.
   let closing = false;
   // Not ready either while the shared store cannot be reached: new visitors go elsewhere.
@@ -261,8 +270,11 @@ export function createApp(deps: AppDeps): QuietlineApp {
   sessionWatch.start();
   sweeper.start();
 
+  const metricsServer = metrics && config.metrics?.port != null ? createServer(metricsApp(metrics, config.metrics.token)) : null;
+
   return {
     server,
+    metricsServer,
     nodeId,
     async close() {
       closing = true;
@@ -284,9 +296,19 @@ export function createApp(deps: AppDeps): QuietlineApp {
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      if (metricsServer?.listening) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
       await store.forgetNode(nodeId).catch(() => undefined);
       // Hand the sweep lease on now if this node holds it.
       await store.releaseLease(SWEEP_LEASE, nodeId).catch(() => undefined);
     },
   };
+}
+
+/** The metrics port's whole app: /metrics, and 404 for anything else. */
+function metricsApp(metrics: QuietlineMetrics, token: string | null): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get(PATHS.metrics, requireBearer(token), metricsHandler(metrics));
+  app.use((_req, res) => sendError(res, 'ERR_NOT_FOUND'));
+  return app;
 }

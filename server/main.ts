@@ -82,6 +82,9 @@ async function main(): Promise<void> {
     limits: relayLimits(settings),
   });
   await new Promise<void>((resolve) => app.server.listen(settings.PORT, settings.HOST, resolve));
+  if (app.metricsServer && config.metrics?.port) {
+    await new Promise<void>((resolve) => app.metricsServer!.listen(config.metrics!.port!, config.metrics!.host, resolve));
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : settings.PORT;
   const base = `http://${settings.HOST === '0.0.0.0' ? 'localhost' : settings.HOST}:${port}`;

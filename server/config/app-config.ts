@@ -25,6 +25,8 @@ export interface AppConfig {
   callCapacityRule: CallCapacityRule;
   /** Phone calls through Twilio; null: the /voice/* routes are off. */
   voice: VoiceConfig | null;
+  /** /metrics: behind a bearer token on the main port, or on a port of its own; null: off. */
+  metrics: { token: string | null; port: number | null; host: string } | null;
 }
 
 export const DEFAULT_TIMINGS = {

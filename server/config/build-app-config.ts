@@ -27,6 +27,10 @@ export function buildAppConfig(
     orgPublicKey,
     callCapacityRule: settings.CALL_CAPACITY_RULE,
     voice,
+    metrics:
+      settings.METRICS_TOKEN === undefined && settings.METRICS_PORT === undefined
+        ? null
+        : { token: settings.METRICS_TOKEN ?? null, port: settings.METRICS_PORT ?? null, host: settings.METRICS_HOST },
   };
 }
 

@@ -100,6 +100,19 @@ const settingsSchema = z.object({
   VOICE_OVERFLOW_AFTER_SECONDS: positiveInt.default(600),
   /** Lifetime of a console's voice token; at most an hour. */
   VOICE_TOKEN_TTL_SECONDS: positiveInt.max(3600).default(3600),
+  /** Serves /metrics (Prometheus text) on the main port to requests with
+   *  `Authorization: Bearer <token>`; at least 16 characters. */
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  /** Serves /metrics on a port of its own (on METRICS_HOST) instead of the main one; the token,
+   *  if set, is asked for there too. Neither set: no /metrics. */
+  METRICS_PORT: z
+    .string()
+    .regex(/^\d+$/, 'a port number, 1–65535')
+    .transform(Number)
+    .pipe(z.number().min(1).max(65535, 'a port number, 1–65535'))
+    .optional(),
+  /** Address the metrics port listens on. */
+  METRICS_HOST: z.string().default('127.0.0.1'),
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -3,8 +3,12 @@ import type { Logger } from 'pino';
 import { ERRORS, type ErrorCode } from '../../protocol/errors.js';
 import { errorFields } from '../logging.js';
 
+/** Where an app counts the errors it sends (for /metrics): set on `app.locals` by createApp. */
+export const COUNT_ERROR = 'countError';
+
 /** Every HTTP error leaves as `{error: {code, message}}` with the registry's status. */
 export function sendError(res: Response, code: ErrorCode): void {
+  (res.app?.locals[COUNT_ERROR] as ((code: ErrorCode) => void) | undefined)?.(code);
   res.status(ERRORS[code].status).json({ error: { code, message: ERRORS[code].message } });
 }
 

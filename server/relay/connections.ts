@@ -137,6 +137,13 @@ export class LocalConnections {
 
   // ---- operators -----------------------------------------------------------------------
 
+  /** This node's open sockets: visitors (one per chat) and consoles. For /metrics. */
+  counts(): { visitor: number; operator: number } {
+    let operator = 0;
+    for (const links of this.operators.values()) operator += links.size;
+    return { visitor: this.visitors.size, operator };
+  }
+
   /** Returns true when this is the operator's first console on this node. */
   async attachOperator(id: OperatorId, peer: OperatorPeer): Promise<boolean> {
     let links = this.operators.get(id);

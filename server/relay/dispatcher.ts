@@ -210,6 +210,7 @@ export class Dispatcher {
         ticket.id,
         clock.after(config.offerTimeoutMs, () => void this.expireOffer(ticket.id, plan.operatorId)),
       );
+      this.ctx.metrics.offer('made');
       this.ctx.logger.info({ event: 'offer.made', ticket: ticket.id, operator: plan.operatorId }, 'offer made');
     }
     const wait = this.lastTold + TELL_MANY_EVERY_MS - now;
@@ -230,6 +231,7 @@ export class Dispatcher {
     try {
       if (await this.ctx.store.withdrawOffer(ticketId, operatorId)) {
         this.ctx.outbox.toOperator(operatorId, { type: 'offer-withdrawn', ticket: ticketId, reason: 'expired' });
+        this.ctx.metrics.offer('expired');
         this.ctx.logger.info({ event: 'offer.expired', ticket: ticketId, operator: operatorId }, 'offer expired');
       }
     } catch (error) {

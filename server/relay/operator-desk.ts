@@ -94,6 +94,7 @@ export class OperatorDesk {
     }
     const result = await store.acceptOffer(ticketId, operatorId, key ?? '', clock.now(), proof ?? null, config.callCapacityRule);
     if (!result.ok) {
+      this.ctx.metrics.offer('refused');
       if (result.reason === 'at-capacity' && (await store.withdrawOffer(ticketId, operatorId))) {
         // Pass it on now rather than hold the visitor until the offer would have expired.
         this.dispatcher.cancelOffer(ticketId);
@@ -107,6 +108,8 @@ export class OperatorDesk {
     this.dispatcher.cancelOffer(ticketId);
     outbox.toOperator(operatorId, assignedMessage(t));
     if (t.channel === 'chat') outbox.toVisitor(t.id, connectedMessage(t));
+    this.ctx.metrics.offer('accepted');
+    this.ctx.metrics.answered(t, ((t.acceptedAt ?? t.createdAt) - t.createdAt) / 1000);
     this.ctx.logger.info({ event: 'offer.accepted', ticket: t.id, operator: operatorId }, 'offer accepted');
     await countChat(this.ctx, t, 'answered');
     await this.dispatcher.schedule();
@@ -129,6 +132,7 @@ export class OperatorDesk {
   async decline(operatorId: OperatorId, ticketId: TicketId): Promise<void> {
     if (await this.ctx.store.withdrawOffer(ticketId, operatorId)) {
       this.dispatcher.cancelOffer(ticketId);
+      this.ctx.metrics.offer('declined');
       this.ctx.logger.info({ event: 'offer.declined', ticket: ticketId, operator: operatorId }, 'offer declined');
     }
     await this.dispatcher.schedule();

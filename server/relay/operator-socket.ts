@@ -33,7 +33,7 @@ export interface ConsoleSession {
 /** Resolves once the socket has closed and everything it started is done (for draining). */
 export function serveOperator(socket: WebSocket, account: OperatorAccount, session: ConsoleSession, deps: OperatorSocketDeps): Promise<void> {
   const { ctx, desk, connections, budget, observer } = deps;
-  const peer = new Peer<ServerToOperator>(socket, 'operator', observer);
+  const peer = new Peer<ServerToOperator>(socket, 'operator', observer, (code) => ctx.metrics.error(code));
   const unwatch = session.watch(() => peer.fail('ERR_SESSION_EXPIRED'));
   const budgetKey = budget.connectionKey();
   const me = account.id;

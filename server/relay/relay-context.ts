@@ -7,6 +7,7 @@ import { AGGREGATE_TTL_MS, aggregateKey, type AggregateField } from '../stats/ag
 import type { Store } from '../store/store.js';
 import type { Outbox } from './outbox.js';
 import type { RelayLimits } from '../abuse/limits.js';
+import type { RelayMetrics } from '../metrics/relay-metrics.js';
 
 // The limits live with the other abuse code (settings read their defaults); the relay's
 // users (app, tests, bench) still find them here.
@@ -23,6 +24,8 @@ export interface RelayContext {
   nodeId: string;
   limits: RelayLimits;
   line(id: string): LineConfig | undefined;
+  /** Counts and durations for /metrics (NO_METRICS when it is off). */
+  metrics: RelayMetrics;
 }
 
 /** Count a chat in its hour's anonymous aggregates (the hour it arrived in). */

@@ -378,7 +378,11 @@ export class VisitorChats {
       outbox.toOperator(before.operatorId, { type: 'ended', chat: id, by, ...(quick && by === 'visitor' ? { quick: true as const } : {}) });
     }
     if (before.acceptedAt !== null) {
-      if (connected) await store.recordHandleTime(before.line, Math.round((clock.now() - before.acceptedAt) / 1000));
+      const seconds = Math.round((clock.now() - before.acceptedAt) / 1000);
+      if (connected) {
+        this.ctx.metrics.handled(before, seconds);
+        await store.recordHandleTime(before.line, seconds);
+      }
     } else {
       await countChat(this.ctx, before, unanswered);
     }

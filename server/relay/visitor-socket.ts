@@ -25,7 +25,7 @@ export interface VisitorSocketDeps {
 
 /** Resolves once the socket has closed and everything it started is done (for draining). */
 export function serveVisitor(socket: WebSocket, { ctx, chats, budget, observer, addressKey }: VisitorSocketDeps): Promise<void> {
-  const peer = new Peer<ServerToVisitor>(socket, 'visitor', observer);
+  const peer = new Peer<ServerToVisitor>(socket, 'visitor', observer, (code) => ctx.metrics.error(code));
   const budgetKey = budget.connectionKey();
   let ticket: TicketId | null = null;
   let queue = Promise.resolve();

@@ -37,6 +37,8 @@ export class Peer<Out extends { type: string }> {
     readonly socket: WebSocket,
     readonly kind: SocketKind,
     private readonly observer: FrameObserver | undefined,
+    /** Told the code of every typed error sent (for /metrics). */
+    private readonly onError?: (code: ErrorCode) => void,
   ) {}
 
   get open(): boolean {
@@ -47,6 +49,7 @@ export class Peer<Out extends { type: string }> {
     if (!this.open) return;
     const frame = JSON.stringify(message);
     this.observer?.('out', this.kind, frame);
+    if (message.type === 'error') this.onError?.((message as unknown as { code: ErrorCode }).code);
     this.corkUntilTickEnds();
     this.socket.send(frame);
   }

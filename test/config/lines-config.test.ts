@@ -244,6 +244,7 @@ describe('readSettings', () => {
       VOICE_ANNOUNCE_EVERY_SECONDS: 30,
       VOICE_OVERFLOW_AFTER_SECONDS: 600,
       VOICE_TOKEN_TTL_SECONDS: 3600,
+      METRICS_HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
     });
   });

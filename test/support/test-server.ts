@@ -92,6 +92,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     orgPublicKey: null,
     callCapacityRule: DEFAULT_CALL_CAPACITY_RULE,
     voice: null,
+    metrics: null,
     ...options.config,
   };
   const accounts = await Promise.all(
