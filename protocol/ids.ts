@@ -32,3 +32,7 @@ export const base64Schema = (max: number) =>
 export const publicKeySchema = z.string().check(z.length(43), z.regex(/^[A-Za-z0-9_-]+$/));
 
 export const seqSchema = z.int().check(z.minimum(1), z.maximum(Number.MAX_SAFE_INTEGER));
+
+/** How the person reached the line: the widget's chat, or a phone call through Twilio. */
+export const channelSchema = z.enum(['chat', 'call']);
+export type Channel = z.infer<typeof channelSchema>;

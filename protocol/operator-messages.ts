@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { LIMITS } from './limits.js';
-import { base64Schema, idSchema, languageSchema, publicKeySchema, seqSchema } from './ids.js';
+import { base64Schema, channelSchema, idSchema, languageSchema, publicKeySchema, seqSchema } from './ids.js';
+import { supervisorMessageSchema } from './supervisor-messages.js';
 import { ERROR_CODES, type ErrorCode } from './errors.js';
 import { chatKeyProofSchema } from './identity-schemas.js';
 import { endedBySchema, serviceSchema } from './visitor-messages.js';
@@ -9,9 +10,7 @@ import { endedBySchema, serviceSchema } from './visitor-messages.js';
 
 export const operatorStatusSchema = z.enum(['available', 'away']);
 
-/** How the person reached the line: the widget's chat, or a phone call through Twilio. */
-export const channelSchema = z.enum(['chat', 'call']);
-export type Channel = z.infer<typeof channelSchema>;
+export { channelSchema, type Channel } from './ids.js';
 export type OperatorStatus = z.infer<typeof operatorStatusSchema> | 'offline';
 
 // ---- operator → server ---------------------------------------------------------------
@@ -85,6 +84,7 @@ export const serverToOperatorSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({ type: z.literal('status'), status: z.enum(['available', 'away', 'offline']) }),
   serviceSchema,
+  supervisorMessageSchema,
   z.strictObject({
     type: z.literal('offer'),
     ticket: idSchema,

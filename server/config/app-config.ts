@@ -25,11 +25,17 @@ export interface AppConfig {
   callCapacityRule: CallCapacityRule;
   /** Phone calls through Twilio; null: the /voice/* routes are off. */
   voice: VoiceConfig | null;
+  /** How long the anonymous aggregates are kept (STATS_RETENTION_DAYS). */
+  statsRetentionMs: number;
+  /** Leaving the queue within this long counts as a short abandon (SHORT_ABANDON_SECONDS). */
+  shortAbandonMs: number;
   /** /metrics: behind a bearer token on the main port, or on a port of its own; null: off. */
   metrics: { token: string | null; port: number | null; host: string } | null;
 }
 
 export const DEFAULT_TIMINGS = {
+  statsRetentionMs: 400 * 24 * 3600_000,
+  shortAbandonMs: 5_000,
   offerTimeoutMs: 30_000,
   reconnectGraceMs: 120_000,
   chatMaxMs: 12 * 3600_000,

@@ -26,6 +26,8 @@ export function buildAppConfig(
     publicDir,
     orgPublicKey,
     callCapacityRule: settings.CALL_CAPACITY_RULE,
+    statsRetentionMs: settings.STATS_RETENTION_DAYS * 24 * 3600_000,
+    shortAbandonMs: settings.SHORT_ABANDON_SECONDS * 1000,
     voice,
     metrics:
       settings.METRICS_TOKEN === undefined && settings.METRICS_PORT === undefined

@@ -21,6 +21,9 @@ const periodSchema = z
 /** Used when neither the line nor the file says when to show alternatives to a waiting visitor. */
 export const DEFAULT_ALTERNATIVES_AFTER_SECONDS = 300;
 
+/** Used when neither the line nor the file sets a service-level target. */
+export const DEFAULT_SERVICE_LEVEL_TARGET_SECONDS = 60;
+
 /** Seconds of estimated wait; at most a day, so a typo in minutes or milliseconds stands out. */
 const alternativesAfter = z.number().int().min(0).max(24 * 60 * 60);
 
@@ -56,6 +59,8 @@ const lineSchema = z.strictObject({
   alternatives: z.array(alternativeSchema),
   /** Overrides the file's alternativesAfterSeconds for this line. */
   alternativesAfterSeconds: alternativesAfter.optional(),
+  /** Overrides the file's serviceLevelTargetSeconds for this line. */
+  serviceLevelTargetSeconds: z.number().int().min(1).max(3600).optional(),
   voice: lineVoiceSchema.optional(),
 });
 
@@ -66,6 +71,8 @@ const linesFileSchema = z.strictObject({
   timezone: z.string(),
   /** Show a line's alternatives to a visitor whose wait estimate is above this many seconds. */
   alternativesAfterSeconds: alternativesAfter.default(DEFAULT_ALTERNATIVES_AFTER_SECONDS),
+  /** The service level is the share of contacts answered within this many seconds. */
+  serviceLevelTargetSeconds: z.number().int().min(1).max(3600).default(DEFAULT_SERVICE_LEVEL_TARGET_SECONDS),
   wrapUps: z.array(idSchema).min(1),
   topics: z.array(idSchema).min(1),
   holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date "YYYY-MM-DD"')),
@@ -75,8 +82,8 @@ const linesFileSchema = z.strictObject({
 });
 
 /** A line with the file's defaults filled in. */
-export type LineConfig = z.infer<typeof lineSchema> & { timezone: string; alternativesAfterSeconds: number };
-export type LinesConfig = Omit<z.infer<typeof linesFileSchema>, 'lines' | '$comment' | 'alternativesAfterSeconds'> & {
+export type LineConfig = z.infer<typeof lineSchema> & { timezone: string; alternativesAfterSeconds: number; serviceLevelTargetSeconds: number };
+export type LinesConfig = Omit<z.infer<typeof linesFileSchema>, 'lines' | '$comment' | 'alternativesAfterSeconds' | 'serviceLevelTargetSeconds'> & {
   lines: LineConfig[];
 };
 
@@ -153,6 +160,7 @@ export function parseLinesConfig(raw: unknown, source = 'lines config'): LinesCo
       ...line,
       timezone: line.timezone ?? file.timezone,
       alternativesAfterSeconds: line.alternativesAfterSeconds ?? file.alternativesAfterSeconds,
+      serviceLevelTargetSeconds: line.serviceLevelTargetSeconds ?? file.serviceLevelTargetSeconds,
     })),
   };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_LIMITS } from '../abuse/limits.js';
 import { CALL_CAPACITY_RULES, DEFAULT_CALL_CAPACITY_RULE } from '../routing/call-capacity.js';
+import { DEFAULT_RETENTION_DAYS } from '../stats/aggregates.js';
 import { ConfigError } from './lines-config.js';
 
 /**
@@ -100,6 +101,11 @@ const settingsSchema = z.object({
   VOICE_OVERFLOW_AFTER_SECONDS: positiveInt.default(600),
   /** Lifetime of a console's voice token; at most an hour. */
   VOICE_TOKEN_TTL_SECONDS: positiveInt.max(3600).default(3600),
+  /** Days the anonymous aggregates (per quarter hour and day) are kept for reports. */
+  STATS_RETENTION_DAYS: positiveInt.max(3660).default(DEFAULT_RETENTION_DAYS),
+  /** A visitor or caller who leaves the queue within this many seconds is a short abandon:
+   *  counted apart, and not against the service level. */
+  SHORT_ABANDON_SECONDS: z.coerce.number().int().min(0).max(120).default(5),
   /** Serves /metrics (Prometheus text) on the main port to requests with
    *  `Authorization: Bearer <token>`; at least 16 characters. */
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),

@@ -6,7 +6,7 @@ import type { OperatorPresence, Ticket } from '../routing/types.js';
 import { routeKey, type Route } from '../routing/availability.js';
 import { estimateFromStaffing, queueStaffing, type QueueStaffing } from '../routing/wait-estimate.js';
 import { errorFields } from '../logging.js';
-import type { RelayContext } from './relay-context.js';
+import { countMissedOffer, type RelayContext } from './relay-context.js';
 import type { LocalConnections } from './connections.js';
 
 /** How often queue positions and estimates are refreshed even when nothing else happens. */
@@ -232,6 +232,7 @@ export class Dispatcher {
       if (await this.ctx.store.withdrawOffer(ticketId, operatorId)) {
         this.ctx.outbox.toOperator(operatorId, { type: 'offer-withdrawn', ticket: ticketId, reason: 'expired' });
         this.ctx.metrics.offer('expired');
+        await countMissedOffer(this.ctx, ticketId, operatorId, 'expired');
         this.ctx.logger.info({ event: 'offer.expired', ticket: ticketId, operator: operatorId }, 'offer expired');
       }
     } catch (error) {

@@ -7,7 +7,7 @@ import type { PresenceStatus, Ticket } from '../routing/types.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { OperatorPeer } from './outbox.js';
 import type { LocalConnections } from './connections.js';
-import { countChat, type RelayContext } from './relay-context.js';
+import { countAnswered, countChat, countMissedOffer, type RelayContext } from './relay-context.js';
 import type { VisitorChats } from './visitor-chats.js';
 
 /**
@@ -108,10 +108,11 @@ export class OperatorDesk {
     this.dispatcher.cancelOffer(ticketId);
     outbox.toOperator(operatorId, assignedMessage(t));
     if (t.channel === 'chat') outbox.toVisitor(t.id, connectedMessage(t));
+    const waited = ((t.acceptedAt ?? t.createdAt) - t.createdAt) / 1000;
     this.ctx.metrics.offer('accepted');
-    this.ctx.metrics.answered(t, ((t.acceptedAt ?? t.createdAt) - t.createdAt) / 1000);
+    this.ctx.metrics.answered(t, waited);
     this.ctx.logger.info({ event: 'offer.accepted', ticket: t.id, operator: operatorId }, 'offer accepted');
-    await countChat(this.ctx, t, 'answered');
+    await countAnswered(this.ctx, t, waited);
     await this.dispatcher.schedule();
   }
 
@@ -133,6 +134,7 @@ export class OperatorDesk {
     if (await this.ctx.store.withdrawOffer(ticketId, operatorId)) {
       this.dispatcher.cancelOffer(ticketId);
       this.ctx.metrics.offer('declined');
+      await countMissedOffer(this.ctx, ticketId, operatorId, 'declined');
       this.ctx.logger.info({ event: 'offer.declined', ticket: ticketId, operator: operatorId }, 'offer declined');
     }
     await this.dispatcher.schedule();

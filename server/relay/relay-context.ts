@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { LineConfig } from '../config/lines-config.js';
 import type { Ticket } from '../routing/types.js';
-import { AGGREGATE_TTL_MS, aggregateKey, type AggregateField } from '../stats/aggregates.js';
+import { aggregateKeys, localDate, waitBand, type AggregateField } from '../stats/aggregates.js';
 import type { Store } from '../store/store.js';
 import type { Outbox } from './outbox.js';
 import type { RelayLimits } from '../abuse/limits.js';
@@ -28,7 +28,36 @@ export interface RelayContext {
   metrics: RelayMetrics;
 }
 
-/** Count a chat in its hour's anonymous aggregates (the hour it arrived in). */
-export function countChat(ctx: RelayContext, ticket: Ticket, field: AggregateField): Promise<void> {
-  return ctx.store.countAggregate(aggregateKey(ticket.createdAt, ticket), field, AGGREGATE_TTL_MS);
+/**
+ * Count a chat or call in its anonymous aggregates: the quarter hour and the day it arrived
+ * in (stats/aggregates.ts), kept for STATS_RETENTION_DAYS.
+ */
+export async function countChat(ctx: RelayContext, ticket: Ticket, field: AggregateField): Promise<void> {
+  const keys = aggregateKeys(ticket.createdAt, ticket, ctx.config.lines.timezone);
+  await Promise.all(keys.map((key) => ctx.store.countAggregate(key, field, ctx.config.statsRetentionMs)));
+}
+
+/** An answered contact: answered, in the line's target or not, and its wait band. */
+export async function countAnswered(ctx: RelayContext, ticket: Ticket, waitedSeconds: number): Promise<void> {
+  const target = ctx.line(ticket.line)?.serviceLevelTargetSeconds ?? Infinity;
+  await Promise.all([
+    countChat(ctx, ticket, 'answered'),
+    countChat(ctx, ticket, waitBand(waitedSeconds)),
+    waitedSeconds <= target ? countChat(ctx, ticket, 'inTarget') : null,
+  ]);
+}
+
+/**
+ * An offer the operator let pass (declined, or expired unanswered): in the queue's figures,
+ * and in the operator's own count for the day. Never fails the caller: it is only a count.
+ */
+export async function countMissedOffer(ctx: RelayContext, ticketId: string, operatorId: string, how: 'declined' | 'expired'): Promise<void> {
+  try {
+    const ticket = await ctx.store.getTicket(ticketId);
+    if (ticket) await countChat(ctx, ticket, how);
+    const day = localDate(ctx.clock.now(), ctx.config.lines.timezone);
+    await ctx.store.countOfferMissed(day, operatorId, 2 * 24 * 3600_000);
+  } catch {
+    // The store is away: this count is lost, the offer itself went on.
+  }
 }

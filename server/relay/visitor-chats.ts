@@ -384,7 +384,9 @@ export class VisitorChats {
         await store.recordHandleTime(before.line, seconds);
       }
     } else {
-      await countChat(this.ctx, before, unanswered);
+      // Gone within seconds (a misdial, a second thought): counted apart from abandons.
+      const short = unanswered === 'abandoned' && clock.now() - before.createdAt < config.shortAbandonMs;
+      await countChat(this.ctx, before, short ? 'shortAbandoned' : unanswered);
     }
     logger.info({ event: 'chat.ended', ticket: id, by, status: before.state }, 'chat ended');
     await this.dispatcher.schedule();

@@ -41,8 +41,9 @@ export class MemoryStore implements Store {
   private readonly presence: TtlMap<OperatorId, OperatorPresence>;
   private readonly sessions: TtlMap<string, OperatorSession>;
   private readonly callStates: TtlMap<string, string>;
+  private readonly missedOffers: TtlMap<string, Map<OperatorId, number>>;
   private readonly handleTimes: TtlMap<LineId, number[]>;
-  private readonly aggregateBuckets: TtlMap<string, Aggregate>;
+  private readonly buckets: TtlMap<string, Aggregate>;
   private readonly nodes: TtlMap<string, true>;
   private readonly leases: TtlMap<string, string>;
   /**
@@ -63,8 +64,9 @@ export class MemoryStore implements Store {
     this.presence = new TtlMap(clock);
     this.sessions = new TtlMap(clock);
     this.callStates = new TtlMap(clock);
+    this.missedOffers = new TtlMap(clock);
     this.handleTimes = new TtlMap(clock);
-    this.aggregateBuckets = new TtlMap(clock);
+    this.buckets = new TtlMap(clock);
     this.nodes = new TtlMap(clock);
     this.leases = new TtlMap(clock);
   }
@@ -367,13 +369,36 @@ export class MemoryStore implements Store {
 
   async countAggregate(key: AggregateKey, field: AggregateField, ttlMs: number): Promise<void> {
     const id = bucketId(key);
-    const bucket = this.aggregateBuckets.get(id) ?? { ...key, counts: {} };
+    const bucket = this.buckets.get(id) ?? { ...key, counts: {} };
     bucket.counts[field] = (bucket.counts[field] ?? 0) + 1;
-    this.aggregateBuckets.set(id, bucket, ttlMs);
+    this.buckets.set(id, bucket, ttlMs);
   }
 
   async aggregates(): Promise<Aggregate[]> {
-    return this.aggregateBuckets.values().map(copy);
+    return this.buckets.values().map(copy);
+  }
+
+  async aggregateBuckets(ids: readonly string[]): Promise<Aggregate[]> {
+    const out: Aggregate[] = [];
+    for (const id of ids) {
+      const bucket = this.buckets.get(id);
+      if (bucket) out.push(copy(bucket));
+    }
+    return out;
+  }
+
+  async aggregatesSince(from: number): Promise<Aggregate[]> {
+    return this.buckets.values().filter((b) => Date.parse(b.start) >= from).map(copy);
+  }
+
+  async countOfferMissed(day: string, operatorId: OperatorId, ttlMs: number): Promise<void> {
+    const counts = this.missedOffers.get(day) ?? new Map<OperatorId, number>();
+    counts.set(operatorId, (counts.get(operatorId) ?? 0) + 1);
+    this.missedOffers.set(day, counts, ttlMs);
+  }
+
+  async offersMissed(day: string): Promise<Map<OperatorId, number>> {
+    return new Map(this.missedOffers.get(day) ?? []);
   }
 
   async recordHandleTime(line: LineId, seconds: number): Promise<void> {
@@ -425,7 +450,7 @@ export class MemoryStore implements Store {
   private scheduleSweep(): void {
     if (this.closed) return;
     this.sweeper = this.clock.after(SWEEP_EVERY_MS, () => {
-      for (const map of [this.tickets, this.buffers, this.presence, this.sessions, this.callStates, this.handleTimes, this.aggregateBuckets, this.nodes, this.leases]) map.sweep();
+      for (const map of [this.tickets, this.buffers, this.presence, this.sessions, this.callStates, this.missedOffers, this.handleTimes, this.buckets, this.nodes, this.leases]) map.sweep();
       // Tickets that expired unseen leave their queue entries behind: drop them too.
       for (const id of this.order.keys()) if (!this.tickets.get(id)) this.order.delete(id);
       for (const queues of [this.topicQueues, this.languageQueues]) {

@@ -31,6 +31,7 @@ import type { LanguageCode, LineId, OperatorId, TicketId, TopicId } from '../../
  *   P:{l:<name>}:lease          string  who holds a cluster-wide chore, until when
  *   P:{agg}:index               zset    aggregate bucket ids by expiry
  *   P:{agg}:b:<bucket>          hash    one bucket's counts
+ *   P:{agg}:missed:<day>        hash    operator → offers missed that local day
  *   P:{ht:<line>}:times|exp     list / string   recent handle times of a line and their expiry
  */
 export class RedisKeys {
@@ -138,6 +139,11 @@ export class RedisKeys {
 
   aggregate(bucket: string): string {
     return `${this.prefix}:{agg}:b:${enc(bucket)}`;
+  }
+
+  /** A local day's missed offers per operator (a hash operator → count). */
+  offersMissed(day: string): string {
+    return `${this.prefix}:{agg}:missed:${enc(day)}`;
   }
 
   handleTimes(line: LineId): [string, string] {

@@ -460,6 +460,27 @@ redis.call('SET', KEYS[1], (tonumber(ARGV[1]) + tonumber(ARGV[3])) .. '|' .. ARG
 return ARGV[2]
 `);
 
+/** KEYS: bucket hashes (one slot, {agg}). ARGV: clockNow. Each live one's HGETALL, else false. */
+export const hashesGetLive = script('hashesGetLive', `
+local out = {}
+for i, key in ipairs(KEYS) do
+  if live(key, tonumber(ARGV[1])) then out[i] = redis.call('HGETALL', key) else out[i] = false end
+end
+return out
+`);
+
+/** KEYS: hash. */
+export const hashGetAll = script('hashGetAll', `
+return redis.call('HGETALL', KEYS[1])
+`);
+
+/** KEYS: hash. ARGV: field, ttl. */
+export const hashCount = script('hashCount', `
+redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1
+`);
+
 /** KEYS: any. */
 export const keyDelete = script('keyDelete', `
 return redis.call('DEL', KEYS[1])

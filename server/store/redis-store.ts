@@ -111,6 +111,9 @@ const LIST_WAVE = 1_000;
  * lags until the ticket's next change; an offer refused on a lagging or stale summary puts
  * it right, and so does the background sweep's listTickets for tickets no longer waiting.
  */
+/** Buckets read per script call: a day's quarter hours of a few queues at a time. */
+const AGGREGATE_READ_BATCH = 500;
+
 export class RedisStore implements Store {
   private readonly keys: RedisKeys;
   private readonly clock: Clock;
@@ -470,23 +473,47 @@ export class RedisStore implements Store {
 
   async countAggregate(key: AggregateKey, field: AggregateField, ttlMs: number): Promise<void> {
     const id = bucketId(key);
-    const bucket = { hour: key.hour, line: key.line, language: key.language, topic: key.topic, channel: key.channel };
+    const bucket = { start: key.start, span: key.span, line: key.line, language: key.language, topic: key.topic, channel: key.channel };
     const args = [this.nowArg(), id, JSON.stringify(bucket), field, String(this.clock.now() + ttlMs), String(ttlMs)];
     await this.run(lua.aggregateCount, [this.keys.aggregateIndex, this.keys.aggregate(id)], args);
   }
 
   async aggregates(): Promise<Aggregate[]> {
     const ids = (await this.run(lua.zsetAlive, [this.keys.aggregateIndex], [this.nowArg(), '1'])) as string[];
-    const hashes = await Promise.all(ids.map((id) => this.run(lua.hashGetLive, [this.keys.aggregate(id)], [this.nowArg()])));
+    return this.aggregateBuckets(ids);
+  }
+
+  async aggregateBuckets(ids: readonly string[]): Promise<Aggregate[]> {
     const out: Aggregate[] = [];
-    for (const flat of hashes) {
-      if (!flat) continue;
-      const h = record(flat as Flat);
-      const counts: Record<string, number> = {};
-      for (const [field, value] of Object.entries(h)) if (field.startsWith('c:')) counts[field.slice(2)] = Number(value);
-      out.push({ ...(JSON.parse(h.key ?? '{}') as AggregateKey), counts });
+    // One script per batch: every bucket is in the {agg} slot.
+    for (let i = 0; i < ids.length; i += AGGREGATE_READ_BATCH) {
+      const keys = ids.slice(i, i + AGGREGATE_READ_BATCH).map((id) => this.keys.aggregate(id));
+      const hashes = (await this.run(lua.hashesGetLive, keys, [this.nowArg()])) as (Flat | false | null)[];
+      for (const flat of hashes) {
+        if (!flat) continue;
+        const h = record(flat);
+        const counts: Record<string, number> = {};
+        for (const [field, value] of Object.entries(h)) if (field.startsWith('c:')) counts[field.slice(2)] = Number(value);
+        out.push({ ...(JSON.parse(h.key ?? '{}') as AggregateKey), counts });
+      }
     }
     return out;
+  }
+
+  async aggregatesSince(from: number): Promise<Aggregate[]> {
+    // Bucket ids begin with their start in ISO form, which sorts as time does.
+    const since = new Date(from).toISOString();
+    const ids = (await this.run(lua.zsetAlive, [this.keys.aggregateIndex], [this.nowArg(), '1'])) as string[];
+    return this.aggregateBuckets(ids.filter((id) => id >= since));
+  }
+
+  async countOfferMissed(day: string, operatorId: OperatorId, ttlMs: number): Promise<void> {
+    await this.run(lua.hashCount, [this.keys.offersMissed(day)], [operatorId, String(ttlMs)]);
+  }
+
+  async offersMissed(day: string): Promise<Map<OperatorId, number>> {
+    const flat = (await this.run(lua.hashGetAll, [this.keys.offersMissed(day)], [])) as Flat;
+    return new Map(Object.entries(record(flat)).map(([id, n]) => [id, Number(n)]));
   }
 
   async recordHandleTime(line: LineId, seconds: number): Promise<void> {

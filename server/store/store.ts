@@ -176,8 +176,19 @@ export interface Store {
 
   /** Add to the anonymous counts of one hour × line × language × topic. */
   countAggregate(key: AggregateKey, field: AggregateField, ttlMs: number): Promise<void>;
-  /** Every bucket still held, for reporting. */
+  /** Every bucket still held, for reporting. A full scan: tests and rare reads only. */
   aggregates(): Promise<Aggregate[]>;
+  /** The buckets of these ids (stats/aggregates.ts bucketId) that are held, in one read. */
+  aggregateBuckets(ids: readonly string[]): Promise<Aggregate[]>;
+  /** Every held bucket starting at or after `from` (ms), for the export. */
+  aggregatesSince(from: number): Promise<Aggregate[]>;
+  /**
+   * Count one missed offer (declined or expired) of an operator on a local day ("YYYY-MM-DD").
+   * Staff figures for the supervisor view; kept `ttlMs`.
+   */
+  countOfferMissed(day: string, operatorId: OperatorId, ttlMs: number): Promise<void>;
+  /** That day's missed offers, by operator. */
+  offersMissed(day: string): Promise<Map<OperatorId, number>>;
 
   /** Learn wait estimates: the last few handle times per line, in seconds. */
   recordHandleTime(line: LineId, seconds: number): Promise<void>;

@@ -245,6 +245,8 @@ describe('readSettings', () => {
       VOICE_OVERFLOW_AFTER_SECONDS: 600,
       VOICE_TOKEN_TTL_SECONDS: 3600,
       METRICS_HOST: '127.0.0.1',
+      STATS_RETENTION_DAYS: 400,
+      SHORT_ABANDON_SECONDS: 5,
       LOG_LEVEL: 'info',
     });
   });

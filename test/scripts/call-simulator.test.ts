@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { quarterBuckets } from '../support/aggregate-views.js';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
@@ -66,7 +67,8 @@ describe('The call simulator (npm run call)', () => {
 
     const start = async (operators: Array<{ id: string } & typeof preventionNl> = []) => {
       sockets = [];
-      server = await startTestServer({ operators, config: { voice: testVoice() } });
+      // Simulated seconds run faster than the server's clock: no hang-up here is a short abandon.
+      server = await startTestServer({ operators, config: { voice: testVoice(), shortAbandonMs: 0 } });
     };
 
     /**
@@ -122,7 +124,7 @@ describe('The call simulator (npm run call)', () => {
       expect(summary.queues[0]!.queueSeconds).to.be.at.least(5);
       expect(io.lines.at(-2)).to.equal('☎ The caller hangs up.');
       expect(await server.store.waitingTickets(10)).to.deep.equal([]);
-      const buckets = await server.store.aggregates();
+      const buckets = await quarterBuckets(server.store);
       expect(buckets).to.have.length(1);
       expect(buckets[0]).to.include({ line: 'stop-it-now', language: 'nl', topic: 'attraction-to-minors', channel: 'call' });
       expect(buckets[0]!.counts).to.deep.equal({ requested: 1, abandoned: 1 });
@@ -136,7 +138,7 @@ describe('The call simulator (npm run call)', () => {
       expect(io.lines.filter((l) => l === `🔊 [nl-BE] ${nl.pressForLanguage(2)}`)).to.have.length(2);
       expect(io.lines.filter((l) => l.startsWith('⌨ (no key'))).to.have.length(2);
       expect(io.lines).to.include(`🔊 [fr-BE] ${fr.position(1)}`);
-      expect((await server.store.aggregates())[0]).to.include({ language: 'fr' });
+      expect((await quarterBuckets(server.store))[0]).to.include({ language: 'fr' });
     });
 
     it('is connected when the operator who accepted the call connects to it, and ends with a goodbye when the operator ends the call', async () => {
@@ -167,7 +169,7 @@ describe('The call simulator (npm run call)', () => {
         '☎ The line hangs up.',
         `☎ Call over after ${summary.durationSeconds} s.`,
       ]);
-      const counts = (await server.store.aggregates())[0]!.counts;
+      const counts = (await quarterBuckets(server.store))[0]!.counts;
       expect(counts).to.include({ requested: 1, answered: 1, 'wrapUp:information': 1 });
       expect(counts).to.not.have.property('abandoned');
     });
@@ -179,7 +181,7 @@ describe('The call simulator (npm run call)', () => {
       await call(io, { authToken: 'not-the-token' }).catch((error: unknown) => (failure = error));
       expect(failure).to.be.instanceOf(WebhookFailed);
       expect(failure).to.include({ status: 403, code: 'ERR_BAD_SIGNATURE', url: `${PUBLIC_BASE}/voice/incoming` });
-      expect(await server.store.aggregates()).to.deep.equal([]);
+      expect(await quarterBuckets(server.store)).to.deep.equal([]);
     });
   });
 

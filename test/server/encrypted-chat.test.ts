@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { quarterBuckets } from '../support/aggregate-views.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { operatorSocket, visitorSocket } from '../support/socket-client.js';
 import { connectedChat, TestOperator, TestVisitor } from '../support/chat-parties.js';
@@ -42,7 +43,7 @@ describe('An encrypted chat through the real server', () => {
     await operator.socket.next('ended');
     operator.socket.send({ type: 'end', chat, wrapUp: 'referral' });
     await operator.socket.next('ended');
-    const [bucket] = await server.store.aggregates();
+    const [bucket] = await quarterBuckets(server.store);
     expect(bucket?.counts).to.deep.equal({ requested: 1, answered: 1, 'wrapUp:referral': 1 });
     expect(await server.store.getTicket(chat), 'both sides done: purged').to.equal(undefined);
   });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { quarterBuckets } from '../support/aggregate-views.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { operatorSocket, visitorSocket } from '../support/socket-client.js';
 import { connectedChat, TestOperator, TestVisitor } from '../support/chat-parties.js';
@@ -71,7 +72,7 @@ describe('Offers and the queue, on the real server with a manual clock', () => {
     // The purge runs on the timer; wait until the store reflects it without sleeping.
     for (let i = 0; i < 100 && (await server.store.getTicket(visitor.chat)); i++) await new Promise(setImmediate);
     expect(await server.store.getTicket(visitor.chat)).to.equal(undefined);
-    const [bucket] = await server.store.aggregates();
+    const [bucket] = await quarterBuckets(server.store);
     expect(bucket?.counts).to.deep.equal({ requested: 1, abandoned: 1 });
   });
 
@@ -84,7 +85,7 @@ describe('Offers and the queue, on the real server with a manual clock', () => {
     server.manualClock!.advance(3 * 60_000);
     operator.socket.send({ type: 'end', chat, wrapUp: 'crisis' });
     await operator.socket.next('ended');
-    const [bucket] = await server.store.aggregates();
+    const [bucket] = await quarterBuckets(server.store);
     expect(bucket?.counts).to.deep.include({ 'wrapUp:crisis': 1 });
     expect(await server.store.getTicket(chat), 'purged once wrapped up').to.equal(undefined);
   });

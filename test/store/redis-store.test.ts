@@ -126,7 +126,7 @@ describe('RedisStore', function () {
         await a!.appendMessage('t1', 'visitor', { seq: 1, data: 'sealed-v1' });
         await b!.appendMessage('t1', 'operator', { seq: 1, data: 'sealed-o1' });
         await a!.appendMessage('t3', 'visitor', { seq: 1, data: 'sealed-v1' });
-        await a!.countAggregate({ hour: '2026-11-23T10:00:00.000Z', line: '1712', language: 'nl', topic: 'violence', channel: 'chat' }, 'requested', TTL);
+        await a!.countAggregate({ start: '2026-11-23T10:00:00.000Z', span: '15m', line: '1712', language: 'nl', topic: 'violence', channel: 'chat' }, 'requested', TTL);
         await a!.recordHandleTime('1712', 300);
         await b!.waitingTickets(5);
         await b!.queuePositions([{ id: 't2', line: '1712', language: 'nl' }, { id: 't3', line: '1712', language: 'nl' }]);

@@ -864,7 +864,7 @@ export function storeContract(name: string, make: (clock: ManualClock) => Promis
     });
 
     describe('aggregates', () => {
-      const key = { hour: '2026-11-23T10:00:00.000Z', line: '1712', language: 'nl', topic: 'violence', channel: 'chat' as const };
+      const key = { start: '2026-11-23T10:00:00.000Z', span: '15m' as const, line: '1712', language: 'nl', topic: 'violence', channel: 'chat' as const };
 
       it('[ST88] counts per bucket and field, and keeps buckets apart', async () => {
         await store.countAggregate(key, 'requested', TICKET_TTL);

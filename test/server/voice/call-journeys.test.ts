@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { quarterBuckets } from '../../support/aggregate-views.js';
 import { ManualClock } from '../../../server/clock.js';
 import { MIN_STALE_MS } from '../../../server/voice/call-watch.js';
 import type { SocketClient } from '../../support/socket-client.js';
@@ -26,7 +27,8 @@ describe('Phone calls through Twilio, webhook by webhook', () => {
   let rest: RecordingTwilioRest;
   const start = async (operators: OperatorSpec[], options: TestServerOptions = {}) => {
     rest = new RecordingTwilioRest();
-    server = await startTestServer({ operators, twilioRest: rest, ...options, config: { voice: testVoice(), ...options.config } });
+    // Callers here hang up at once: short abandons are left to their own test below.
+    server = await startTestServer({ operators, twilioRest: rest, ...options, config: { voice: testVoice(), shortAbandonMs: 0, ...options.config } });
   };
   afterEach(() => server?.close());
 
@@ -168,7 +170,7 @@ describe('Phone calls through Twilio, webhook by webhook', () => {
       expect(await server.store.getTicket(call.ticket)).to.include({ state: 'ended', endedBy: 'visitor' });
       expect(await server.store.waitingTickets(10)).to.deep.equal([]);
       await call.completed();
-      const [bucket] = await server.store.aggregates();
+      const [bucket] = await quarterBuckets(server.store);
       expect(bucket).to.include({ line: '1712', language: 'nl', topic: 'violence', channel: 'call' });
       expect(bucket!.counts).to.deep.equal({ requested: 1, abandoned: 1 });
       expect(rest.removed).to.deep.equal([
@@ -177,12 +179,23 @@ describe('Phone calls through Twilio, webhook by webhook', () => {
       ]);
     });
 
+    it('counts a caller who hangs up within the short-abandon time apart, as a short abandon', async () => {
+      await start([], { clock: 'manual', config: { shortAbandonMs: 5_000 } });
+      const quick = await placeCall(server, route1712);
+      server.manualClock!.advance(4_000);
+      await quick.hangUpWaiting();
+      const patient = await placeCall(server, route1712);
+      server.manualClock!.advance(5_000);
+      await patient.hangUpWaiting();
+      expect((await quarterBuckets(server.store))[0]!.counts).to.deep.equal({ requested: 2, shortAbandoned: 1, abandoned: 1 });
+    });
+
     it('ends a waiting call on the status callback alone, if the queue result never came', async () => {
       await start([]);
       const call = await placeCall(server, route1712);
       await call.completed();
       expect(await server.store.getTicket(call.ticket)).to.include({ state: 'ended' });
-      expect((await server.store.aggregates())[0]!.counts).to.include({ abandoned: 1 });
+      expect((await quarterBuckets(server.store))[0]!.counts).to.include({ abandoned: 1 });
     });
 
     it('tells an operator whose accept comes just after the caller hung up that the caller left', async () => {
@@ -211,7 +224,7 @@ describe('Phone calls through Twilio, webhook by webhook', () => {
       // Answered, then over: the operator still wraps it up, and it counts once as answered.
       anna.send({ type: 'end', chat: ticket, wrapUp: 'silent' });
       await anna.next('ended');
-      expect((await server.store.aggregates())[0]!.counts).to.deep.equal({ requested: 1, answered: 1, 'wrapUp:silent': 1 });
+      expect((await quarterBuckets(server.store))[0]!.counts).to.deep.equal({ requested: 1, answered: 1, 'wrapUp:silent': 1 });
     });
   });
 
@@ -281,7 +294,7 @@ describe('Phone calls through Twilio, webhook by webhook', () => {
       expect(await server.store.getTicket(call.ticket)).to.include({ language: 'fr', topic: 'attraction-to-minors', channel: 'call' });
       expect(await server.store.getTicket(old)).to.include({ state: 'ended' });
       expect((await claire.next<{ ticket: string }>('offer')).ticket).to.equal(call.ticket);
-      const buckets = await server.store.aggregates();
+      const buckets = await quarterBuckets(server.store);
       expect(buckets.find((b) => b.language === 'nl')!.counts).to.deep.equal({ requested: 1, moved: 1 });
       expect(buckets.find((b) => b.language === 'fr')!.counts).to.deep.equal({ requested: 1 });
     });
@@ -316,7 +329,7 @@ describe('Phone calls through Twilio, webhook by webhook', () => {
       // The overflow line sees the helpline's number, never the caller's.
       expect(dial.attrs.callerId).to.equal(numberOf(server, '1712'));
       expect(await server.store.getTicket(call.ticket)).to.include({ state: 'ended' });
-      expect((await server.store.aggregates())[0]!.counts).to.deep.equal({ requested: 1, overflowed: 1 });
+      expect((await quarterBuckets(server.store))[0]!.counts).to.deep.equal({ requested: 1, overflowed: 1 });
     });
 
     it('tells the alternatives after the overflow time to a caller on a line without an overflow number', async () => {
@@ -352,7 +365,7 @@ describe('Phone calls through Twilio, webhook by webhook', () => {
       const wrongToken = await new TwilioSide(server, 'another-token').post('/voice/incoming', call.params());
       expect(wrongToken.status).to.equal(403);
       expect(await server.store.listTickets()).to.deep.equal([]);
-      expect(await server.store.aggregates()).to.deep.equal([]);
+      expect(await quarterBuckets(server.store)).to.deep.equal([]);
     });
 
     it('answers a queue result Twilio sends again after a move with the new queue, and abandons nothing', async () => {
@@ -365,7 +378,7 @@ describe('Phone calls through Twilio, webhook by webhook', () => {
       const again = await call.twilio.post(first.attrs.action!, call.params({ QueueResult: 'leave', QueueSid: call.queueSid! }));
       expect(find(again.verbs, 'Enqueue')!.text).to.equal(find(moved.verbs, 'Enqueue')!.text);
       expect(await server.store.getTicket(call.ticket)).to.include({ state: 'waiting', language: 'fr' });
-      expect((await server.store.aggregates()).every((b) => !b.counts.abandoned)).to.equal(true);
+      expect((await quarterBuckets(server.store)).every((b) => !b.counts.abandoned)).to.equal(true);
     });
 
     it("hangs up, after a while, a call whose ticket was claimed by a node that died before storing it", async () => {
@@ -391,7 +404,7 @@ describe('Phone calls through Twilio, webhook by webhook', () => {
       const again = await twilio.post(action, call.params({ Digits: '1' }));
       expect(find(again.verbs, 'Enqueue')!.text).to.equal([...names][0]);
       expect(await server.store.listTickets()).to.have.length(1);
-      expect((await server.store.aggregates())[0]!.counts).to.deep.equal({ requested: 1 });
+      expect((await quarterBuckets(server.store))[0]!.counts).to.deep.equal({ requested: 1 });
     });
 
     it('retries a deletion Twilio refused, later, off the call path', async () => {
