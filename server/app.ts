@@ -43,6 +43,8 @@ import type { FrameObserver } from './relay/wire.js';
 import type { Store } from './store/store.js';
 import type { TwilioRest } from './voice/twilio-cleanup.js';
 import { voiceModule } from './voice/voice-module.js';
+import { SupervisorFeed } from './stats/supervisor-feed.js';
+import { statsRoutes } from './stats/stats-routes.js';
 
 export interface AppDeps {
   config: AppConfig;
@@ -108,6 +110,7 @@ export function createApp(deps: AppDeps): QuietlineApp {
   const visitors = new VisitorChats(ctx, dispatcher, connections);
   const desk = new OperatorDesk(ctx, dispatcher, visitors, connections);
   const sweeper = new Sweeper(ctx, visitors, desk, dispatcher);
+  const supervision = new SupervisorFeed(ctx);
   /** Each socket's "closed and settled" promise, so a drain can wait for them. */
   const sockets = new Set<Promise<void>>();
   const served = (done: Promise<void>) => {
@@ -147,6 +150,7 @@ export function createApp(deps: AppDeps): QuietlineApp {
     }
   });
   app.use(PATHS.lines, linesRoute(config, clock, store));
+  app.use(statsRoutes(ctx, sessions, directory));
   app.use(PATHS.leave, leaveRoute(visitors));
   app.use(PATHS.session, sessionRoute({ config, sessions, directory, addresses, logger, signedOut: (token) => sessionWatch.ended(token) }));
   const voice = config.voice
@@ -218,7 +222,7 @@ export function createApp(deps: AppDeps): QuietlineApp {
               },
               watch: (expire: () => void) => sessionWatch.add(token, expire),
             };
-            served(serveOperator(ws, auth.account, session, { ctx, desk, connections, budget, observer: frameObserver }));
+            served(serveOperator(ws, auth.account, session, { ctx, desk, connections, budget, observer: frameObserver, supervision }));
           }
         });
       }
@@ -282,6 +286,7 @@ export function createApp(deps: AppDeps): QuietlineApp {
       sessionWatch.stop();
       dispatcher.stop();
       sweeper.stop();
+      supervision.stop();
       voice?.stop();
       visitors.drain();
       desk.drain();

@@ -9,10 +9,14 @@ import type { LocalConnections } from './connections.js';
 import { StoreUnavailableError } from '../store/store.js';
 import type { RelayContext } from './relay-context.js';
 import { parseFrame, Peer, type FrameObserver } from './wire.js';
+import type { SupervisorFeed } from '../stats/supervisor-feed.js';
+import { supervises } from '../stats/stats-routes.js';
 
 export interface OperatorSocketDeps {
   ctx: RelayContext;
   desk: OperatorDesk;
+  /** Supervisors' and admins' consoles are sent the live figures (stats/supervisor-feed.ts). */
+  supervision: SupervisorFeed;
   connections: LocalConnections;
   budget: MessageBudget;
   observer: FrameObserver | undefined;
@@ -32,12 +36,15 @@ export interface ConsoleSession {
 
 /** Resolves once the socket has closed and everything it started is done (for draining). */
 export function serveOperator(socket: WebSocket, account: OperatorAccount, session: ConsoleSession, deps: OperatorSocketDeps): Promise<void> {
-  const { ctx, desk, connections, budget, observer } = deps;
+  const { ctx, desk, connections, budget, observer, supervision } = deps;
   const peer = new Peer<ServerToOperator>(socket, 'operator', observer, (code) => ctx.metrics.error(code));
   const unwatch = session.watch(() => peer.fail('ERR_SESSION_EXPIRED'));
   const budgetKey = budget.connectionKey();
   const me = account.id;
-  let queue: Promise<void> = desk.connected(peer, account).catch((error) => {
+  let queue: Promise<void> = desk.connected(peer, account).then(() => {
+    // Only after the welcome, which tells the console its role; never an operator's console.
+    if (supervises(account.role)) supervision.add(peer);
+  }, (error) => {
     if (error instanceof StoreUnavailableError) {
       // Nothing to show them yet: the console reconnects (and so retries) on its own.
       peer.send({ type: 'error', code: 'ERR_UNAVAILABLE' });
@@ -99,6 +106,7 @@ export function serveOperator(socket: WebSocket, account: OperatorAccount, sessi
   return new Promise((resolve) =>
     socket.on('close', () => {
       unwatch();
+      supervision.remove(peer);
       budget.forget(budgetKey);
       void queue
         .then(async () => {

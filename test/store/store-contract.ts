@@ -3,6 +3,7 @@ import { ManualClock } from '../../server/clock.js';
 import type { PresenceStatus, QueueRef, RoutingTicket, Ticket } from '../../server/routing/types.js';
 import { waitingTicket } from '../support/routing-fixtures.js';
 import { newCallTicket } from '../../server/routing/new-ticket.js';
+import { bucketId } from '../../server/stats/aggregates.js';
 import { CALL_CAPACITY_RULES, fits, type CallCapacityRule } from '../../server/routing/call-capacity.js';
 import {
   HANDLE_TIME_SAMPLES,
@@ -881,6 +882,35 @@ export function storeContract(name: string, make: (clock: ManualClock) => Promis
         await store.countAggregate(key, 'answered', MINUTE);
         clock.advance(MINUTE + 1);
         expect(await store.aggregates()).to.deep.equal([]);
+      });
+
+      it('[ST121] reads the buckets asked for by id in one call, leaving out those not held', async () => {
+        const later = { ...key, start: '2026-11-23T10:15:00.000Z' };
+        await store.countAggregate(key, 'requested', TICKET_TTL);
+        await store.countAggregate(later, 'answered', TICKET_TTL);
+        const got = await store.aggregateBuckets([bucketId(later), bucketId({ ...key, topic: 'abuse' }), bucketId(key)]);
+        expect(got.map((b) => b.start).sort()).to.deep.equal([key.start, later.start]);
+        expect(await store.aggregateBuckets([])).to.deep.equal([]);
+      });
+
+      it('[ST122] gives the export every bucket from a time on, and none before it', async () => {
+        for (const start of ['2026-11-22T23:45:00.000Z', '2026-11-23T00:00:00.000Z', '2026-11-23T10:00:00.000Z']) {
+          await store.countAggregate({ ...key, start }, 'requested', TICKET_TTL);
+        }
+        const got = await store.aggregatesSince(Date.parse('2026-11-23T00:00:00.000Z'));
+        expect(got.map((b) => b.start).sort()).to.deep.equal(['2026-11-23T00:00:00.000Z', '2026-11-23T10:00:00.000Z']);
+      });
+
+      it("[ST123] counts operators' missed offers per day, apart from other days", async () => {
+        await store.countOfferMissed('2026-11-23', 'anna', MINUTE);
+        await store.countOfferMissed('2026-11-23', 'anna', MINUTE);
+        await store.countOfferMissed('2026-11-23', 'bert', MINUTE);
+        await store.countOfferMissed('2026-11-24', 'anna', MINUTE);
+        expect([...(await store.offersMissed('2026-11-23'))].sort()).to.deep.equal([['anna', 2], ['bert', 1]]);
+        expect([...(await store.offersMissed('2026-11-24'))]).to.deep.equal([['anna', 1]]);
+        clock.advance(MINUTE + 1);
+        await store.countOfferMissed('2026-11-25', 'anna', MINUTE);
+        expect([...(await store.offersMissed('2026-11-25'))]).to.deep.equal([['anna', 1]]);
       });
 
       it('[ST90] is not changed by mutating the aggregates it returned', async () => {

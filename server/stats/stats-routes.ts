@@ -1,0 +1,49 @@
+import express, { type Router } from 'express';
+import { authenticate } from '../auth/authenticate.js';
+import type { OperatorDirectory } from '../auth/operators-file.js';
+import type { Sessions } from '../auth/sessions.js';
+import { sendError } from '../http/errors.js';
+import { sessionCookie } from '../http/session-route.js';
+import type { RelayContext } from '../relay/relay-context.js';
+import { dayStart } from './aggregates.js';
+import { aggregatesCsv } from './export-csv.js';
+
+export const STATS_PATHS = { export: '/api/stats/export' } as const;
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** The longest range one export covers: the retention's worth, and no more. */
+const MAX_DAYS = 3660;
+
+/** Whether a role may see supervisors' figures and exports. */
+export function supervises(role: string): boolean {
+  return role === 'supervisor' || role === 'admin';
+}
+
+/**
+ * GET /api/stats/export?from=YYYY-MM-DD&to=YYYY-MM-DD: the anonymous aggregates of those
+ * local days (both included) as CSV, for a signed-in supervisor or admin; an operator gets
+ * 403 ERR_FORBIDDEN.
+ */
+export function statsRoutes(ctx: RelayContext, sessions: Sessions, directory: OperatorDirectory): Router {
+  const router = express.Router();
+  router.get(STATS_PATHS.export, (req, res, next) => {
+    void (async () => {
+      const auth = await authenticate(sessions, directory, sessionCookie(req));
+      if (!auth.ok) return sendError(res, 'ERR_UNAUTHENTICATED');
+      if (!supervises(auth.account.role)) return sendError(res, 'ERR_FORBIDDEN');
+      const { from, to } = req.query;
+      if (typeof from !== 'string' || typeof to !== 'string' || !DATE.test(from) || !DATE.test(to) || from > to) return sendError(res, 'ERR_BAD_REQUEST');
+      const tz = ctx.config.lines.timezone;
+      // Noon of each date is safely inside it; its local midnight starts the day.
+      const start = dayStart(Date.parse(`${from}T12:00:00Z`), tz);
+      const end = dayStart(Date.parse(`${to}T12:00:00Z`) + 24 * 3600_000, tz);
+      if (!Number.isFinite(start) || !Number.isFinite(end) || end - start > MAX_DAYS * 24 * 3600_000) return sendError(res, 'ERR_BAD_REQUEST');
+      const buckets = (await ctx.store.aggregatesSince(start)).filter((b) => Date.parse(b.start) < end);
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      res.setHeader('Content-Disposition', `attachment; filename="quietline-${from}-to-${to}.csv"`);
+      res.send(aggregatesCsv(buckets, ctx.config.lines));
+      ctx.logger.info({ event: 'stats.exported', operator: auth.account.id, count: buckets.length }, 'statistics exported');
+    })().catch(next);
+  });
+  return router;
+}

@@ -1,0 +1,78 @@
+import type { SupervisorMessage } from '../../protocol/supervisor-messages.js';
+import type { TimerHandle } from '../clock.js';
+import { errorFields } from '../logging.js';
+import type { OperatorPeer } from '../relay/outbox.js';
+import type { RelayContext } from '../relay/relay-context.js';
+import { localDate } from './aggregates.js';
+import { dayBucketIds, quarterBucketIds, supervisorFigures } from './supervisor-figures.js';
+import { QUEUE_READ_CAP } from '../metrics/metrics.js';
+
+/** How often supervisors' consoles are sent the figures. */
+export const SUPERVISOR_EVERY_MS = 2_000;
+
+/**
+ * Sends the supervisors and admins whose consoles are on this node the live figures, every
+ * SUPERVISOR_EVERY_MS while at least one is connected. The figures are read from the store,
+ * so every node sends the same; a node with no supervisor reads nothing.
+ */
+export class SupervisorFeed {
+  private readonly peers = new Set<OperatorPeer>();
+  private timer: TimerHandle | null = null;
+  private stopped = false;
+
+  constructor(private readonly ctx: RelayContext) {}
+
+  /** A supervisor's or admin's console: send it the figures now and every 2 s. */
+  add(peer: OperatorPeer): void {
+    this.peers.add(peer);
+    void this.tell([peer]);
+    if (!this.timer && !this.stopped) this.schedule();
+  }
+
+  remove(peer: OperatorPeer): void {
+    this.peers.delete(peer);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.timer?.cancel();
+    this.timer = null;
+  }
+
+  private schedule(): void {
+    this.timer = this.ctx.clock.after(SUPERVISOR_EVERY_MS, () => {
+      this.timer = null;
+      if (this.stopped || this.peers.size === 0) return;
+      void this.tell([...this.peers]).finally(() => {
+        if (!this.stopped && this.peers.size > 0 && !this.timer) this.schedule();
+      });
+    });
+  }
+
+  private async tell(peers: OperatorPeer[]): Promise<void> {
+    let figures: SupervisorMessage;
+    try {
+      figures = await this.figures();
+    } catch (error) {
+      // The store is away: consoles already say so ('service'); the next round tries again.
+      this.ctx.logger.warn({ event: 'supervisor.figures-failed', ...errorFields(error) }, 'supervisor figures not read');
+      return;
+    }
+    for (const peer of peers) if (this.peers.has(peer)) peer.send(figures);
+  }
+
+  /** Today's figures, from the store: a few reads whatever the number of nodes. */
+  async figures(): Promise<SupervisorMessage> {
+    const { store, clock, config } = this.ctx;
+    const now = clock.now();
+    const lines = config.lines;
+    const dayBuckets = await store.aggregateBuckets(dayBucketIds(lines, now));
+    const quarterBuckets = await store.aggregateBuckets(quarterBucketIds(lines, now, dayBuckets));
+    const [waiting, operators, offersMissed] = await Promise.all([
+      store.waitingTickets(QUEUE_READ_CAP),
+      store.listPresence(),
+      store.offersMissed(localDate(now, lines.timezone)),
+    ]);
+    return supervisorFigures({ lines, now, buckets: [...dayBuckets, ...quarterBuckets], waiting, operators, offersMissed });
+  }
+}
