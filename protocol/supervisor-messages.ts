@@ -67,6 +67,16 @@ export const curvePointSchema = z.strictObject({
 });
 export type CurvePoint = z.infer<typeof curvePointSchema>;
 
+export const coverageFiguresSchema = z.strictObject({
+  line: idSchema,
+  language: languageSchema,
+  /** Minutes today within the line's hours when nobody who could answer in this language was on duty. */
+  uncoveredMinutes: count,
+  /** Chats and calls in this language that arrived while nobody could answer them. */
+  contactsUncovered: count,
+});
+export type CoverageFigures = z.infer<typeof coverageFiguresSchema>;
+
 export const supervisorMessageSchema = z.strictObject({
   type: z.literal('supervisor'),
   /** When these figures were read (ms since the epoch). */
@@ -77,5 +87,7 @@ export const supervisorMessageSchema = z.strictObject({
   operators: z.array(operatorFiguresSchema),
   /** Today's quarter hours so far, oldest first. */
   curve: z.array(curvePointSchema),
+  /** Each line × language: the time today nobody could answer in it, and who came then. */
+  coverage: z.array(coverageFiguresSchema),
 });
 export type SupervisorMessage = z.infer<typeof supervisorMessageSchema>;

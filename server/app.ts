@@ -45,6 +45,7 @@ import type { TwilioRest } from './voice/twilio-cleanup.js';
 import { voiceModule } from './voice/voice-module.js';
 import { SupervisorFeed } from './stats/supervisor-feed.js';
 import { statsRoutes } from './stats/stats-routes.js';
+import { CoverageSampler } from './stats/coverage.js';
 
 export interface AppDeps {
   config: AppConfig;
@@ -111,6 +112,7 @@ export function createApp(deps: AppDeps): QuietlineApp {
   const desk = new OperatorDesk(ctx, dispatcher, visitors, connections);
   const sweeper = new Sweeper(ctx, visitors, desk, dispatcher);
   const supervision = new SupervisorFeed(ctx);
+  const coverage = new CoverageSampler(ctx);
   /** Each socket's "closed and settled" promise, so a drain can wait for them. */
   const sockets = new Set<Promise<void>>();
   const served = (done: Promise<void>) => {
@@ -273,6 +275,7 @@ export function createApp(deps: AppDeps): QuietlineApp {
   dispatcher.start();
   sessionWatch.start();
   sweeper.start();
+  coverage.start();
 
   const metricsServer = metrics && config.metrics?.port != null ? createServer(metricsApp(metrics, config.metrics.token)) : null;
 
@@ -287,6 +290,7 @@ export function createApp(deps: AppDeps): QuietlineApp {
       dispatcher.stop();
       sweeper.stop();
       supervision.stop();
+      coverage.stop();
       voice?.stop();
       visitors.drain();
       desk.drain();

@@ -56,8 +56,11 @@ export async function countMissedOffer(ctx: RelayContext, ticketId: string, oper
     const ticket = await ctx.store.getTicket(ticketId);
     if (ticket) await countChat(ctx, ticket, how);
     const day = localDate(ctx.clock.now(), ctx.config.lines.timezone);
-    await ctx.store.countOfferMissed(day, operatorId, 2 * 24 * 3600_000);
+    await ctx.store.countDay('missed', day, operatorId, DAY_TALLY_TTL_MS);
   } catch {
     // The store is away: this count is lost, the offer itself went on.
   }
 }
+
+/** The supervisor view's day tallies are today's figures: kept two days, then gone. */
+export const DAY_TALLY_TTL_MS = 2 * 24 * 3600_000;

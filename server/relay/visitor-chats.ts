@@ -16,6 +16,7 @@ import { connectedMessage } from './chat-messages.js';
 import { countChat, type RelayContext } from './relay-context.js';
 import { errorFields } from '../logging.js';
 import type { Unanswered } from '../stats/aggregates.js';
+import { countArrival } from '../stats/coverage.js';
 
 type RequestMessage = Extract<VisitorToServer, { type: 'request' }>;
 
@@ -128,6 +129,7 @@ export class VisitorChats {
     await countChat(this.ctx, ticket, 'requested').catch((error: unknown) =>
       this.ctx.logger.warn({ event: 'count.failed', ticket: id, ...errorFields(error) }, 'not counted'),
     );
+    await countArrival(this.ctx, ticket.line, ticket.language, standing.available);
     await this.dispatcher.schedule();
   }
 

@@ -68,11 +68,13 @@ export class SupervisorFeed {
     const lines = config.lines;
     const dayBuckets = await store.aggregateBuckets(dayBucketIds(lines, now));
     const quarterBuckets = await store.aggregateBuckets(quarterBucketIds(lines, now, dayBuckets));
-    const [waiting, operators, offersMissed] = await Promise.all([
+    const day = localDate(now, lines.timezone);
+    const [waiting, operators, offersMissed, coverage] = await Promise.all([
       store.waitingTickets(QUEUE_READ_CAP),
       store.listPresence(),
-      store.offersMissed(localDate(now, lines.timezone)),
+      store.dayTally('missed', day),
+      store.dayTally('coverage', day),
     ]);
-    return supervisorFigures({ lines, now, buckets: [...dayBuckets, ...quarterBuckets], waiting, operators, offersMissed });
+    return supervisorFigures({ lines, now, buckets: [...dayBuckets, ...quarterBuckets], waiting, operators, offersMissed, coverage });
   }
 }

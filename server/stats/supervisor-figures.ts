@@ -3,6 +3,7 @@ import type { CurvePoint, OperatorFigures, QueueFigures, SupervisorMessage } fro
 import type { LinesConfig } from '../config/lines-config.js';
 import { bucketId, dayStart, localDate, QUARTER_MS, quarterStart, quartersOfDay, type Aggregate, type QueueKey } from './aggregates.js';
 import { addCounts, serviceLevel, waitPercentile } from './wait-percentiles.js';
+import { coverageField } from './coverage.js';
 
 /** A queue is over target when its recent service level is below this, or someone waits longer than the target. */
 export const SERVICE_LEVEL_GOAL = 0.8;
@@ -36,6 +37,8 @@ export interface FigureInputs {
   waiting: readonly RoutingTicket[];
   operators: readonly OperatorPresence[];
   offersMissed: ReadonlyMap<string, number>;
+  /** Today's coverage tally (stats/coverage.ts): `line|language|what` → count. */
+  coverage: ReadonlyMap<string, number>;
 }
 
 const queueKeyOf = (q: QueueKey) => `${q.line}\u0000${q.language}\u0000${q.topic}\u0000${q.channel}`;
@@ -131,6 +134,15 @@ export function supervisorFigures(inputs: FigureInputs): SupervisorMessage {
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
 
+  const coverage = lines.lines.flatMap((l) =>
+    l.languages.map((language) => ({
+      line: l.id,
+      language,
+      uncoveredMinutes: inputs.coverage.get(coverageField(l.id, language, 'uncoveredMinutes')) ?? 0,
+      contactsUncovered: inputs.coverage.get(coverageField(l.id, language, 'contactsUncovered')) ?? 0,
+    })),
+  );
+
   return {
     type: 'supervisor',
     at: now,
@@ -138,5 +150,6 @@ export function supervisorFigures(inputs: FigureInputs): SupervisorMessage {
     queues: queueFigures,
     operators: operatorFigures,
     curve: [...curve.values()],
+    coverage,
   };
 }

@@ -13,6 +13,7 @@ import {
   MAX_BUFFERED_MESSAGES,
   type AcceptResult,
   type AppendResult,
+  type DayTally,
   type EndOptions,
   type OperatorSession,
   type PresenceProfile,
@@ -41,7 +42,7 @@ export class MemoryStore implements Store {
   private readonly presence: TtlMap<OperatorId, OperatorPresence>;
   private readonly sessions: TtlMap<string, OperatorSession>;
   private readonly callStates: TtlMap<string, string>;
-  private readonly missedOffers: TtlMap<string, Map<OperatorId, number>>;
+  private readonly dayTallies: TtlMap<string, Map<string, number>>;
   private readonly handleTimes: TtlMap<LineId, number[]>;
   private readonly buckets: TtlMap<string, Aggregate>;
   private readonly nodes: TtlMap<string, true>;
@@ -64,7 +65,7 @@ export class MemoryStore implements Store {
     this.presence = new TtlMap(clock);
     this.sessions = new TtlMap(clock);
     this.callStates = new TtlMap(clock);
-    this.missedOffers = new TtlMap(clock);
+    this.dayTallies = new TtlMap(clock);
     this.handleTimes = new TtlMap(clock);
     this.buckets = new TtlMap(clock);
     this.nodes = new TtlMap(clock);
@@ -391,14 +392,15 @@ export class MemoryStore implements Store {
     return this.buckets.values().filter((b) => Date.parse(b.start) >= from).map(copy);
   }
 
-  async countOfferMissed(day: string, operatorId: OperatorId, ttlMs: number): Promise<void> {
-    const counts = this.missedOffers.get(day) ?? new Map<OperatorId, number>();
-    counts.set(operatorId, (counts.get(operatorId) ?? 0) + 1);
-    this.missedOffers.set(day, counts, ttlMs);
+  async countDay(tally: DayTally, day: string, field: string, ttlMs: number): Promise<void> {
+    const key = `${tally}|${day}`;
+    const counts = this.dayTallies.get(key) ?? new Map<string, number>();
+    counts.set(field, (counts.get(field) ?? 0) + 1);
+    this.dayTallies.set(key, counts, ttlMs);
   }
 
-  async offersMissed(day: string): Promise<Map<OperatorId, number>> {
-    return new Map(this.missedOffers.get(day) ?? []);
+  async dayTally(tally: DayTally, day: string): Promise<Map<string, number>> {
+    return new Map(this.dayTallies.get(`${tally}|${day}`) ?? []);
   }
 
   async recordHandleTime(line: LineId, seconds: number): Promise<void> {
@@ -450,7 +452,7 @@ export class MemoryStore implements Store {
   private scheduleSweep(): void {
     if (this.closed) return;
     this.sweeper = this.clock.after(SWEEP_EVERY_MS, () => {
-      for (const map of [this.tickets, this.buffers, this.presence, this.sessions, this.callStates, this.missedOffers, this.handleTimes, this.buckets, this.nodes, this.leases]) map.sweep();
+      for (const map of [this.tickets, this.buffers, this.presence, this.sessions, this.callStates, this.dayTallies, this.handleTimes, this.buckets, this.nodes, this.leases]) map.sweep();
       // Tickets that expired unseen leave their queue entries behind: drop them too.
       for (const id of this.order.keys()) if (!this.tickets.get(id)) this.order.delete(id);
       for (const queues of [this.topicQueues, this.languageQueues]) {

@@ -31,7 +31,8 @@ import type { LanguageCode, LineId, OperatorId, TicketId, TopicId } from '../../
  *   P:{l:<name>}:lease          string  who holds a cluster-wide chore, until when
  *   P:{agg}:index               zset    aggregate bucket ids by expiry
  *   P:{agg}:b:<bucket>          hash    one bucket's counts
- *   P:{agg}:missed:<day>        hash    operator → offers missed that local day
+ *   P:{agg}:<tally>:<day>       hash    a local day's tally: missed (operator → offers
+ *                                       missed), coverage (line|language|what → count)
  *   P:{ht:<line>}:times|exp     list / string   recent handle times of a line and their expiry
  */
 export class RedisKeys {
@@ -141,9 +142,9 @@ export class RedisKeys {
     return `${this.prefix}:{agg}:b:${enc(bucket)}`;
   }
 
-  /** A local day's missed offers per operator (a hash operator → count). */
-  offersMissed(day: string): string {
-    return `${this.prefix}:{agg}:missed:${enc(day)}`;
+  /** A local day's tally (Store.countDay): a hash field → count. */
+  dayTally(tally: string, day: string): string {
+    return `${this.prefix}:{agg}:${enc(tally)}:${enc(day)}`;
   }
 
   handleTimes(line: LineId): [string, string] {

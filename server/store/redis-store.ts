@@ -40,6 +40,7 @@ import {
   type AcceptResult,
   type AppendResult,
   type EndOptions,
+  type DayTally,
   type OperatorSession,
   type PresenceProfile,
   type SealedMessage,
@@ -507,13 +508,13 @@ export class RedisStore implements Store {
     return this.aggregateBuckets(ids.filter((id) => id >= since));
   }
 
-  async countOfferMissed(day: string, operatorId: OperatorId, ttlMs: number): Promise<void> {
-    await this.run(lua.hashCount, [this.keys.offersMissed(day)], [operatorId, String(ttlMs)]);
+  async countDay(tally: DayTally, day: string, field: string, ttlMs: number): Promise<void> {
+    await this.run(lua.hashCount, [this.keys.dayTally(tally, day)], [field, String(ttlMs)]);
   }
 
-  async offersMissed(day: string): Promise<Map<OperatorId, number>> {
-    const flat = (await this.run(lua.hashGetAll, [this.keys.offersMissed(day)], [])) as Flat;
-    return new Map(Object.entries(record(flat)).map(([id, n]) => [id, Number(n)]));
+  async dayTally(tally: DayTally, day: string): Promise<Map<string, number>> {
+    const flat = (await this.run(lua.hashGetAll, [this.keys.dayTally(tally, day)], [])) as Flat;
+    return new Map(Object.entries(record(flat)).map(([field, n]) => [field, Number(n)]));
   }
 
   async recordHandleTime(line: LineId, seconds: number): Promise<void> {

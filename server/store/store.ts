@@ -17,6 +17,9 @@ export type PresenceProfile = Pick<OperatorPresence, 'id' | 'name' | 'lines' | '
  */
 export type Sender = 'visitor' | 'operator';
 
+/** The day tallies the store keeps (see Store.countDay). */
+export type DayTally = 'missed' | 'coverage';
+
 export interface SealedMessage {
   seq: number;
   data: string;
@@ -183,12 +186,14 @@ export interface Store {
   /** Every held bucket starting at or after `from` (ms), for the export. */
   aggregatesSince(from: number): Promise<Aggregate[]>;
   /**
-   * Count one missed offer (declined or expired) of an operator on a local day ("YYYY-MM-DD").
-   * Staff figures for the supervisor view; kept `ttlMs`.
+   * Add one to `field` of a local day's ("YYYY-MM-DD") tally `tally`: the supervisor view's
+   * day figures that are not per queue ('missed': an operator's missed offers, by operator
+   * id; 'coverage': a line × language's minutes with nobody to answer, and contacts then).
+   * Kept `ttlMs`.
    */
-  countOfferMissed(day: string, operatorId: OperatorId, ttlMs: number): Promise<void>;
-  /** That day's missed offers, by operator. */
-  offersMissed(day: string): Promise<Map<OperatorId, number>>;
+  countDay(tally: DayTally, day: string, field: string, ttlMs: number): Promise<void>;
+  /** That day's tally, field → count. */
+  dayTally(tally: DayTally, day: string): Promise<Map<string, number>>;
 
   /** Learn wait estimates: the last few handle times per line, in seconds. */
   recordHandleTime(line: LineId, seconds: number): Promise<void>;

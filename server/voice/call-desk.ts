@@ -10,6 +10,8 @@ import { isOpen } from '../routing/opening-hours.js';
 import { newCallTicket } from '../routing/new-ticket.js';
 import type { Ticket } from '../routing/types.js';
 import type { Unanswered } from '../stats/aggregates.js';
+import { countArrival } from '../stats/coverage.js';
+import { anyoneOnDuty } from '../routing/availability.js';
 import type { CallStates } from './call-state.js';
 
 /** Why /voice/connect will not put an operator's device through to a call. */
@@ -69,6 +71,8 @@ export class CallDesk {
     await countChat(this.ctx, ticket, 'requested').catch((error: unknown) =>
       logger.warn({ event: 'count.failed', ticket: id, ...errorFields(error) }, 'not counted'),
     );
+    const operators = await store.listPresence().catch(() => []);
+    await countArrival(this.ctx, ticket.line, ticket.language, anyoneOnDuty(operators, ticket));
     void this.dispatcher.schedule();
   }
 

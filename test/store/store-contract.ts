@@ -901,16 +901,16 @@ export function storeContract(name: string, make: (clock: ManualClock) => Promis
         expect(got.map((b) => b.start).sort()).to.deep.equal(['2026-11-23T00:00:00.000Z', '2026-11-23T10:00:00.000Z']);
       });
 
-      it("[ST123] counts operators' missed offers per day, apart from other days", async () => {
-        await store.countOfferMissed('2026-11-23', 'anna', MINUTE);
-        await store.countOfferMissed('2026-11-23', 'anna', MINUTE);
-        await store.countOfferMissed('2026-11-23', 'bert', MINUTE);
-        await store.countOfferMissed('2026-11-24', 'anna', MINUTE);
-        expect([...(await store.offersMissed('2026-11-23'))].sort()).to.deep.equal([['anna', 2], ['bert', 1]]);
-        expect([...(await store.offersMissed('2026-11-24'))]).to.deep.equal([['anna', 1]]);
-        clock.advance(MINUTE + 1);
-        await store.countOfferMissed('2026-11-25', 'anna', MINUTE);
-        expect([...(await store.offersMissed('2026-11-25'))]).to.deep.equal([['anna', 1]]);
+      it('[ST123] tallies a day per field, apart from other days and other tallies', async () => {
+        await store.countDay('missed', '2026-11-23', 'anna', MINUTE);
+        await store.countDay('missed', '2026-11-23', 'anna', MINUTE);
+        await store.countDay('missed', '2026-11-23', 'bert', MINUTE);
+        await store.countDay('missed', '2026-11-24', 'anna', MINUTE);
+        await store.countDay('coverage', '2026-11-23', '1712|nl|uncoveredMinutes', MINUTE);
+        expect([...(await store.dayTally('missed', '2026-11-23'))].sort()).to.deep.equal([['anna', 2], ['bert', 1]]);
+        expect([...(await store.dayTally('missed', '2026-11-24'))]).to.deep.equal([['anna', 1]]);
+        expect([...(await store.dayTally('coverage', '2026-11-23'))]).to.deep.equal([['1712|nl|uncoveredMinutes', 1]]);
+        expect([...(await store.dayTally('coverage', '2026-11-24'))]).to.deep.equal([]);
       });
 
       it('[ST90] is not changed by mutating the aggregates it returned', async () => {

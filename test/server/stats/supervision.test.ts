@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { SupervisorMessage } from '../../../protocol/supervisor-messages.js';
 import { SUPERVISOR_EVERY_MS } from '../../../server/stats/supervisor-feed.js';
+import { COVERAGE_EVERY_MS } from '../../../server/stats/coverage.js';
 import { TestOperator, TestVisitor } from '../../support/chat-parties.js';
 import { operatorSocket, signIn, visitorSocket, type SocketClient } from '../../support/socket-client.js';
 import { startTestServer, type TestServer } from '../../support/test-server.js';
@@ -78,6 +79,25 @@ describe('Supervision: live figures and the export', () => {
     expect(arrivals).to.equal(3);
 
     expect(anna.socket.has('supervisor')).to.equal(false);
+  });
+
+  it('tells the minutes nobody could answer in a language, and the contacts who came then', async () => {
+    server = await start();
+    const sofie = await operatorSocket(server, 'sofie');
+    await sofie.next('supervisor');
+    await TestVisitor.request(await visitorSocket(server), '1712', 'nl', 'violence');
+    // Three minutes with nobody on duty for Dutch on 1712 (the supervisor takes no chats)…
+    let figures = await next(sofie, 3 * COVERAGE_EVERY_MS);
+    const dutch = () => figures.coverage.find((c) => c.line === '1712' && c.language === 'nl')!;
+    expect(dutch()).to.deep.equal({ line: '1712', language: 'nl', uncoveredMinutes: 3, contactsUncovered: 1 });
+    // …then Anna is on duty: the minutes stop, and a visitor who comes now is answerable.
+    const anna = new TestOperator(await operatorSocket(server, 'anna'));
+    await anna.available();
+    await TestVisitor.request(await visitorSocket(server), '1712', 'nl', 'violence');
+    figures = await next(sofie, 2 * COVERAGE_EVERY_MS);
+    expect(dutch()).to.deep.equal({ line: '1712', language: 'nl', uncoveredMinutes: 3, contactsUncovered: 1 });
+    // French on Stop It Now! had nobody all along.
+    expect(figures.coverage.find((c) => c.line === 'stop-it-now' && c.language === 'fr')!.uncoveredMinutes).to.be.at.least(5);
   });
 
   it("exports the day's buckets as CSV to a supervisor, and refuses an operator", async () => {

@@ -1,0 +1,78 @@
+import type { LanguageCode, LineId } from '../../protocol/ids.js';
+import type { TimerHandle } from '../clock.js';
+import type { LineConfig } from '../config/lines-config.js';
+import { errorFields } from '../logging.js';
+import type { RelayContext } from '../relay/relay-context.js';
+import { DAY_TALLY_TTL_MS } from '../relay/relay-context.js';
+import { languagesOnDuty } from '../routing/availability.js';
+import { isOpen } from '../routing/opening-hours.js';
+import { localDate } from './aggregates.js';
+
+/**
+ * Coverage per language: for each line × language, the minutes today within opening hours
+ * when nobody who could answer in it was on duty, and the contacts that arrived then. The
+ * figure a line needs to argue for one more Arabic-speaking shift. Minutes are sampled once
+ * a minute by one node at a time (the holder of a lease), from the shared presence.
+ */
+export type CoverageWhat = 'uncoveredMinutes' | 'contactsUncovered';
+
+export function coverageField(line: LineId, language: LanguageCode, what: CoverageWhat): string {
+  return `${line}|${language}|${what}`;
+}
+
+export const COVERAGE_EVERY_MS = 60_000;
+const COVERAGE_LEASE = 'coverage';
+/** The lease outlives a minute, so a live holder keeps it; a dead one loses it soon. */
+const COVERAGE_LEASE_MS = 90_000;
+
+function openNow(ctx: RelayContext, line: LineConfig, at: number): boolean {
+  return ctx.config.ignoreHours || isOpen({ timezone: line.timezone, hours: line.hours, holidays: ctx.config.lines.holidays }, at);
+}
+
+/** A contact arrived in `language` on `line`: counted if nobody on duty could answer it. */
+export async function countArrival(ctx: RelayContext, line: LineId, language: LanguageCode, answerable: boolean): Promise<void> {
+  if (answerable) return;
+  const day = localDate(ctx.clock.now(), ctx.config.lines.timezone);
+  await ctx.store.countDay('coverage', day, coverageField(line, language, 'contactsUncovered'), DAY_TALLY_TTL_MS).catch(() => undefined);
+}
+
+/** The once-a-minute sample of who can answer in which language. */
+export class CoverageSampler {
+  private timer: TimerHandle | null = null;
+  private stopped = false;
+
+  constructor(private readonly ctx: RelayContext) {}
+
+  start(): void {
+    const tick = () => {
+      if (this.stopped) return;
+      void this.sample();
+      this.timer = this.ctx.clock.after(COVERAGE_EVERY_MS, tick);
+    };
+    this.timer = this.ctx.clock.after(COVERAGE_EVERY_MS, tick);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.timer?.cancel();
+  }
+
+  async sample(): Promise<void> {
+    const { store, clock, nodeId, config } = this.ctx;
+    try {
+      const now = clock.now();
+      if (!(await store.claimLease(COVERAGE_LEASE, nodeId, now, COVERAGE_LEASE_MS))) return;
+      const operators = await store.listPresence();
+      const day = localDate(now, config.lines.timezone);
+      for (const line of config.lines.lines) {
+        if (!openNow(this.ctx, line, now)) continue;
+        const covered = new Set(languagesOnDuty(line, operators));
+        for (const language of line.languages) {
+          if (!covered.has(language)) await store.countDay('coverage', day, coverageField(line.id, language, 'uncoveredMinutes'), DAY_TALLY_TTL_MS);
+        }
+      }
+    } catch (error) {
+      this.ctx.logger.warn({ event: 'coverage.failed', ...errorFields(error) }, 'coverage not sampled');
+    }
+  }
+}
