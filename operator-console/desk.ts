@@ -16,6 +16,7 @@ import { ChatLink } from './chat-link.js';
 import { formatDate, live, t } from './i18n.js';
 import { OperatorIdentity, type LoadResult } from './identity.js';
 import { OfferTray } from './offer-tray.js';
+import { SupervisorView } from './supervisor/supervisor-view.js';
 import { CallPanels } from './voice/call-panels.js';
 import { ChatPanel, LEFT_MESSAGES } from './views/chat-panel.js';
 import { identityPanel, type IdentityPanel } from './views/identity-panel.js';
@@ -64,6 +65,8 @@ export class Desk {
   private readonly chatCount = h('span', { class: 'count' });
   private readonly identity = new OperatorIdentity();
   private readonly identityPanel: IdentityPanel;
+  /** Supervisors and admins only: the live figures (hidden for an operator). */
+  private readonly supervision = new SupervisorView({ lineName: (id) => this.lineName(id) });
   private operatorId = '';
 
   constructor(private readonly deps: DeskDeps) {
@@ -106,6 +109,7 @@ export class Desk {
         h('h2', { id: 'offers-heading', tabindex: -1 }, live(() => t('desk.offers'))), this.noOffers, this.offers.el),
       h('section', { class: 'chats', 'aria-labelledby': 'chats-heading' },
         h('h2', { id: 'chats-heading', tabindex: -1 }, live(() => t('desk.chats')), ' ', this.chatCount), this.noChats, this.panelList),
+      this.supervision.el,
     );
   }
 
@@ -137,6 +141,7 @@ export class Desk {
     this.deps.topBar.setIdentity(null);
     this.offers.clear();
     this.calls.stop();
+    this.supervision.stop();
     for (const { link, panel } of this.chats.values()) {
       link.wipe();
       panel.dispose();
@@ -158,6 +163,7 @@ export class Desk {
         this.identity.setRequired(m.identity === 'required');
         this.refreshIdentity();
         this.deps.topBar.setOperator(m.operator.name);
+        this.supervision.setShown(m.operator.role !== 'operator');
         this.deps.topBar.setStatus(m.status);
         this.setAlert('');
         this.refreshCounts();
@@ -176,6 +182,8 @@ export class Desk {
         return;
       case 'service':
         return this.service(m.state === 'ok');
+      case 'supervisor':
+        return this.supervision.update(m);
       case 'offer':
         return this.offers.add(m);
       case 'offer-withdrawn':
