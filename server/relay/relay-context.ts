@@ -32,9 +32,9 @@ export interface RelayContext {
  * Count a chat or call in its anonymous aggregates: the quarter hour and the day it arrived
  * in (stats/aggregates.ts), kept for STATS_RETENTION_DAYS.
  */
-export async function countChat(ctx: RelayContext, ticket: Ticket, field: AggregateField): Promise<void> {
+export async function countChat(ctx: RelayContext, ticket: Pick<Ticket, 'createdAt' | 'line' | 'language' | 'topic' | 'channel'>, field: AggregateField, amount = 1): Promise<void> {
   const keys = aggregateKeys(ticket.createdAt, ticket, ctx.config.lines.timezone);
-  await Promise.all(keys.map((key) => ctx.store.countAggregate(key, field, ctx.config.statsRetentionMs)));
+  await Promise.all(keys.map((key) => ctx.store.countAggregate(key, field, ctx.config.statsRetentionMs, amount)));
 }
 
 /** An answered contact: answered, in the line's target or not, and its wait band. */

@@ -384,6 +384,7 @@ export class VisitorChats {
       if (connected) {
         this.ctx.metrics.handled(before, seconds);
         await store.recordHandleTime(before.line, seconds);
+        await Promise.all([countChat(this.ctx, before, 'handled'), countChat(this.ctx, before, 'handleSeconds', seconds)]);
       }
     } else {
       // Gone within seconds (a misdial, a second thought): counted apart from abandons.

@@ -48,6 +48,11 @@ export type AggregateField =
   | Unanswered
   | 'declined'
   | 'expired'
+  /** Answered contacts that ended, and the seconds operators spent with them (a sum). */
+  | 'handled'
+  | 'handleSeconds'
+  /** Operator-minutes on duty for the queue (a sum), sampled once a minute: staffing. */
+  | 'staffedMinutes'
   | `wait:${number | 'inf'}`
   | `wrapUp:${string}`;
 

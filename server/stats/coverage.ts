@@ -4,7 +4,8 @@ import type { LineConfig } from '../config/lines-config.js';
 import { errorFields } from '../logging.js';
 import type { RelayContext } from '../relay/relay-context.js';
 import { DAY_TALLY_TTL_MS } from '../relay/relay-context.js';
-import { languagesOnDuty } from '../routing/availability.js';
+import { languagesOnDuty, staffedFor } from '../routing/availability.js';
+import { countChat } from '../relay/relay-context.js';
 import { isOpen } from '../routing/opening-hours.js';
 import { localDate } from './aggregates.js';
 
@@ -12,7 +13,8 @@ import { localDate } from './aggregates.js';
  * Coverage per language: for each line × language, the minutes today within opening hours
  * when nobody who could answer in it was on duty, and the contacts that arrived then. The
  * figure a line needs to argue for one more Arabic-speaking shift. Minutes are sampled once
- * a minute by one node at a time (the holder of a lease), from the shared presence.
+ * a minute by one node at a time (the holder of a lease), from the shared presence. The same
+ * sample counts each queue's operator-minutes on duty, for the staffing estimate.
  */
 export type CoverageWhat = 'uncoveredMinutes' | 'contactsUncovered';
 
@@ -69,6 +71,15 @@ export class CoverageSampler {
         const covered = new Set(languagesOnDuty(line, operators));
         for (const language of line.languages) {
           if (!covered.has(language)) await store.countDay('coverage', day, coverageField(line.id, language, 'uncoveredMinutes'), DAY_TALLY_TTL_MS);
+          // Staffing, for the staffing estimate: operator-minutes on duty per queue (a queue's
+          // operators are the same for chats and calls, so both channels' buckets get them).
+          for (const topic of line.topics) {
+            const staffed = staffedFor(operators, { line: line.id, language, topic }).length;
+            if (staffed === 0) continue;
+            for (const channel of ['chat', 'call'] as const) {
+              await countChat(this.ctx, { createdAt: now, line: line.id, language, topic, channel }, 'staffedMinutes', staffed);
+            }
+          }
         }
       }
     } catch (error) {

@@ -11,6 +11,9 @@ const COUNT_COLUMNS = [
   ['moved', 'moved'],
   ['offers_declined', 'declined'],
   ['offers_expired', 'expired'],
+  ['handled', 'handled'],
+  ['handle_seconds', 'handleSeconds'],
+  ['operator_minutes_on_duty', 'staffedMinutes'],
 ] as const;
 
 /** RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled. */

@@ -7,8 +7,9 @@ import { sessionCookie } from '../http/session-route.js';
 import type { RelayContext } from '../relay/relay-context.js';
 import { dayStart } from './aggregates.js';
 import { aggregatesCsv } from './export-csv.js';
+import { STAFFING_WEEKS, staffingEstimate } from './staffing.js';
 
-export const STATS_PATHS = { export: '/api/stats/export' } as const;
+export const STATS_PATHS = { export: '/api/stats/export', staffing: '/api/stats/staffing' } as const;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** The longest range one export covers: the retention's worth, and no more. */
@@ -43,6 +44,22 @@ export function statsRoutes(ctx: RelayContext, sessions: Sessions, directory: Op
       res.setHeader('Content-Disposition', `attachment; filename="quietline-${from}-to-${to}.csv"`);
       res.send(aggregatesCsv(buckets, ctx.config.lines));
       ctx.logger.info({ event: 'stats.exported', operator: auth.account.id, count: buckets.length }, 'statistics exported');
+    })().catch(next);
+  });
+  // GET /api/stats/staffing: per queue and hour of the week, the operators needed (Erlang C)
+  // beside those on duty, from the last four weeks; supervisors and admins only.
+  router.get(STATS_PATHS.staffing, (req, res, next) => {
+    void (async () => {
+      const auth = await authenticate(sessions, directory, sessionCookie(req));
+      if (!auth.ok) return sendError(res, 'ERR_UNAUTHENTICATED');
+      if (!supervises(auth.account.role)) return sendError(res, 'ERR_FORBIDDEN');
+      const now = ctx.clock.now();
+      const tz = ctx.config.lines.timezone;
+      // Whole local days: from midnight four weeks ago to midnight today.
+      const today = dayStart(now, tz);
+      const from = dayStart(today - STAFFING_WEEKS * 7 * 24 * 3600_000 + 12 * 3600_000, tz);
+      const buckets = (await ctx.store.aggregatesSince(from)).filter((b) => Date.parse(b.start) < today);
+      res.json({ weeks: STAFFING_WEEKS, from: new Date(from).toISOString(), to: new Date(today).toISOString(), rows: staffingEstimate(buckets, ctx.config.lines) });
     })().catch(next);
   });
   return router;

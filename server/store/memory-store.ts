@@ -368,10 +368,10 @@ export class MemoryStore implements Store {
     this.sessions.delete(tokenHash);
   }
 
-  async countAggregate(key: AggregateKey, field: AggregateField, ttlMs: number): Promise<void> {
+  async countAggregate(key: AggregateKey, field: AggregateField, ttlMs: number, amount = 1): Promise<void> {
     const id = bucketId(key);
     const bucket = this.buckets.get(id) ?? { ...key, counts: {} };
-    bucket.counts[field] = (bucket.counts[field] ?? 0) + 1;
+    bucket.counts[field] = (bucket.counts[field] ?? 0) + Math.round(amount);
     this.buckets.set(id, bucket, ttlMs);
   }
 

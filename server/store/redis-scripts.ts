@@ -486,11 +486,11 @@ export const keyDelete = script('keyDelete', `
 return redis.call('DEL', KEYS[1])
 `);
 
-/** KEYS: aggregate index, bucket. ARGV: clockNow, bucket id, key JSON, field, new exp, ttl. */
+/** KEYS: aggregate index, bucket. ARGV: clockNow, bucket id, key JSON, field, new exp, ttl, amount. */
 export const aggregateCount = script('aggregateCount', `
 if not live(KEYS[2], tonumber(ARGV[1])) then redis.call('DEL', KEYS[2]) end
 redis.call('HSET', KEYS[2], 'key', ARGV[3], 'exp', ARGV[5])
-redis.call('HINCRBY', KEYS[2], 'c:' .. ARGV[4], 1)
+redis.call('HINCRBY', KEYS[2], 'c:' .. ARGV[4], tonumber(ARGV[7]))
 redis.call('PEXPIRE', KEYS[2], ARGV[6])
 redis.call('ZADD', KEYS[1], ARGV[5], ARGV[2])
 extend(KEYS[1], ARGV[6])

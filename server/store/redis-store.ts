@@ -472,10 +472,10 @@ export class RedisStore implements Store {
 
   // ---- aggregates and handle times ----
 
-  async countAggregate(key: AggregateKey, field: AggregateField, ttlMs: number): Promise<void> {
+  async countAggregate(key: AggregateKey, field: AggregateField, ttlMs: number, amount = 1): Promise<void> {
     const id = bucketId(key);
     const bucket = { start: key.start, span: key.span, line: key.line, language: key.language, topic: key.topic, channel: key.channel };
-    const args = [this.nowArg(), id, JSON.stringify(bucket), field, String(this.clock.now() + ttlMs), String(ttlMs)];
+    const args = [this.nowArg(), id, JSON.stringify(bucket), field, String(this.clock.now() + ttlMs), String(ttlMs), String(Math.round(amount))];
     await this.run(lua.aggregateCount, [this.keys.aggregateIndex, this.keys.aggregate(id)], args);
   }
 

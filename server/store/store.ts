@@ -178,7 +178,8 @@ export interface Store {
   deleteSession(tokenHash: string): Promise<void>;
 
   /** Add to the anonymous counts of one hour × line × language × topic. */
-  countAggregate(key: AggregateKey, field: AggregateField, ttlMs: number): Promise<void>;
+  /** Add `amount` (default 1, a whole number) to one field of a bucket. */
+  countAggregate(key: AggregateKey, field: AggregateField, ttlMs: number, amount?: number): Promise<void>;
   /** Every bucket still held, for reporting. A full scan: tests and rare reads only. */
   aggregates(): Promise<Aggregate[]>;
   /** The buckets of these ids (stats/aggregates.ts bucketId) that are held, in one read. */
