@@ -21,6 +21,10 @@ export const PATHS = {
    *  connecting out to the call this operator holds; 403 ERR_NOT_IN_CHAT for a call not
    *  theirs, 409 ERR_CHAT_ENDED when its caller has hung up. */
   voiceSimulatedConnect: '/api/voice/simulated-connect',
+  /** GET ?from=YYYY-MM-DD&to=YYYY-MM-DD (supervisor or admin): the statistics of those local days as CSV. */
+  statsExport: '/api/stats/export',
+  /** GET (supervisor or admin): StaffingResponse, the staffing estimate by queue and hour of the week. */
+  statsStaffing: '/api/stats/staffing',
   /** GET: Prometheus text (docs/operations.md); off unless METRICS_TOKEN or METRICS_PORT is set. */
   metrics: '/metrics',
   health: '/healthz',
@@ -91,3 +95,30 @@ export interface SignInRequest {
 export type VoiceTokenResponse =
   | { mode: 'twilio'; token: string; identity: string; expiresIn: number }
   | { mode: 'simulated' };
+
+/** One queue × hour of the week of GET /api/stats/staffing (server/stats/staffing.ts). */
+export interface StaffingRow {
+  line: LineId;
+  language: LanguageCode;
+  topic: TopicId;
+  channel: 'chat' | 'call';
+  /** ISO weekday (1 = Monday) and local hour (0–23). */
+  weekday: number;
+  hour: number;
+  /** Average arrivals in that hour over the weeks looked at. */
+  arrivals: number;
+  /** Average handle time (seconds). */
+  handleSeconds: number;
+  /** Operators needed for 80 % within the line's target (Erlang C); null if out of reach. */
+  needed: number | null;
+  /** Operators on duty then, on average. */
+  staffed: number;
+}
+
+export interface StaffingResponse {
+  weeks: number;
+  /** The whole local days looked at: from `from` (included) to `to` (excluded), ISO. */
+  from: string;
+  to: string;
+  rows: StaffingRow[];
+}

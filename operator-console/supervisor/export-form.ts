@@ -1,12 +1,8 @@
 import { h, uid } from '../../browser-shared/dom.js';
 import { live, t } from '../i18n.js';
 import { isoDay } from './format.js';
+import { PATHS } from '../../protocol/http.js';
 
-/**
- * The server's CSV of the anonymous aggregates for a date range (a session cookie; 403 for
- * an operator). Not in protocol/http.ts's PATHS yet: it moves there with the server side.
- */
-export const STATS_EXPORT_PATH = '/api/stats/export';
 
 /** "From" and "To" dates and a download link built from them (first of the month → today). */
 export class ExportForm {
@@ -75,7 +71,8 @@ export class ExportForm {
       return;
     }
     const query = new URLSearchParams({ from, to });
-    this.link.href = `${STATS_EXPORT_PATH}?${query.toString()}`;
+    // The server's CSV of the anonymous aggregates (a session cookie; 403 for an operator).
+    this.link.href = `${PATHS.statsExport}?${query.toString()}`;
     this.link.setAttribute('download', `quietline-${from}-${to}.csv`);
   }
 }

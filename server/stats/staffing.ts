@@ -1,25 +1,14 @@
 import type { LinesConfig } from '../config/lines-config.js';
 import { DEFAULT_HANDLE_SECONDS } from '../routing/wait-estimate.js';
-import type { Aggregate, QueueKey } from './aggregates.js';
+import type { StaffingRow } from '../../protocol/http.js';
+import type { Aggregate } from './aggregates.js';
 import { agentsNeeded } from './erlang-c.js';
 import { SERVICE_LEVEL_GOAL } from './supervisor-figures.js';
 
 /** The staffing estimate looks back this many whole weeks. */
 export const STAFFING_WEEKS = 4;
 
-export interface StaffingRow extends QueueKey {
-  /** ISO weekday (1 = Monday) and local hour (0–23) of the week. */
-  weekday: number;
-  hour: number;
-  /** Average arrivals in that hour over the weeks looked at. */
-  arrivals: number;
-  /** Average handle time of the queue's answered contacts over those weeks (seconds). */
-  handleSeconds: number;
-  /** Operators needed to answer SERVICE_LEVEL_GOAL within the line's target (Erlang C); null if unreachable. */
-  needed: number | null;
-  /** Operators on duty for the queue in that hour, on average (from the minute samples). */
-  staffed: number;
-}
+export type { StaffingRow };
 
 const weekdayHour = (at: number, timezone: string): [number, number] => {
   const parts = Object.fromEntries(
@@ -38,7 +27,7 @@ const weekdayHour = (at: number, timezone: string): [number, number] => {
  */
 export function staffingEstimate(buckets: readonly Aggregate[], lines: LinesConfig, weeks = STAFFING_WEEKS): StaffingRow[] {
   const target = new Map(lines.lines.map((l) => [l.id, l.serviceLevelTargetSeconds]));
-  const cells = new Map<string, { key: QueueKey; weekday: number; hour: number; requested: number; staffedMinutes: number }>();
+  const cells = new Map<string, { key: Pick<StaffingRow, 'line' | 'language' | 'topic' | 'channel'>; weekday: number; hour: number; requested: number; staffedMinutes: number }>();
   const handle = new Map<string, { seconds: number; handled: number }>();
   for (const b of buckets) {
     if (b.span !== '15m') continue;

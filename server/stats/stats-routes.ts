@@ -1,4 +1,5 @@
 import express, { type Router } from 'express';
+import { PATHS, type StaffingResponse } from '../../protocol/http.js';
 import { authenticate } from '../auth/authenticate.js';
 import type { OperatorDirectory } from '../auth/operators-file.js';
 import type { Sessions } from '../auth/sessions.js';
@@ -9,7 +10,7 @@ import { dayStart } from './aggregates.js';
 import { aggregatesCsv } from './export-csv.js';
 import { STAFFING_WEEKS, staffingEstimate } from './staffing.js';
 
-export const STATS_PATHS = { export: '/api/stats/export', staffing: '/api/stats/staffing' } as const;
+export const STATS_PATHS = { export: PATHS.statsExport, staffing: PATHS.statsStaffing } as const;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** The longest range one export covers: the retention's worth, and no more. */
@@ -59,7 +60,7 @@ export function statsRoutes(ctx: RelayContext, sessions: Sessions, directory: Op
       const today = dayStart(now, tz);
       const from = dayStart(today - STAFFING_WEEKS * 7 * 24 * 3600_000 + 12 * 3600_000, tz);
       const buckets = (await ctx.store.aggregatesSince(from)).filter((b) => Date.parse(b.start) < today);
-      res.json({ weeks: STAFFING_WEEKS, from: new Date(from).toISOString(), to: new Date(today).toISOString(), rows: staffingEstimate(buckets, ctx.config.lines) });
+      res.json({ weeks: STAFFING_WEEKS, from: new Date(from).toISOString(), to: new Date(today).toISOString(), rows: staffingEstimate(buckets, ctx.config.lines) } satisfies StaffingResponse);
     })().catch(next);
   });
   return router;
