@@ -53,6 +53,8 @@ export const operatorFiguresSchema = z.strictObject({
   active: count,
   calls: count,
   capacity: count,
+  /** Seconds since the operator's status last changed. */
+  inStatusSeconds: count,
   /** Offers that expired unanswered or were declined today. */
   offersMissedToday: count,
 });

@@ -75,6 +75,8 @@ export interface OperatorPresence {
   active: TicketId[];
   /** The one of `active` that is a phone call, if any (see routing/call-capacity.ts). */
   call: TicketId | null;
+  /** Since when the operator has had this status (for the supervisor view). */
+  statusSince: number;
   /** Since when the operator has had nothing to do; the longest idle is offered first. */
   idleSince: number;
   /** Nodes holding at least one of this operator's consoles; empty while they are away. */

@@ -130,6 +130,7 @@ export function supervisorFigures(inputs: FigureInputs): SupervisorMessage {
       active: op.active.length,
       calls: op.call === null ? 0 : 1,
       capacity: op.capacity,
+      inStatusSeconds: Math.max(0, Math.round((now - op.statusSince) / 1000)),
       offersMissedToday: inputs.offersMissed.get(op.id) ?? 0,
     }))
     .sort((a, b) => a.name.localeCompare(b.name));

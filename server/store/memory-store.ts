@@ -271,6 +271,7 @@ export class MemoryStore implements Store {
       status,
       active: existing ? this.liveChats(existing) : [],
       call: existing ? this.liveCall(existing) : null,
+      statusSince: existing && existing.status === status ? existing.statusSince : now,
       idleSince: existing?.idleSince ?? now,
       nodes: existing?.nodes ?? [],
       disconnectedAt: existing?.disconnectedAt ?? null,
@@ -282,6 +283,7 @@ export class MemoryStore implements Store {
   async setPresenceStatus(id: OperatorId, status: PresenceStatus, ttlMs: number, idleSince?: number): Promise<OperatorPresence | undefined> {
     const p = this.presence.get(id);
     if (!p) return undefined;
+    if (p.status !== status) p.statusSince = this.clock.now();
     p.status = status;
     if (idleSince !== undefined) p.idleSince = idleSince;
     this.presence.expire(id, ttlMs);
@@ -310,6 +312,7 @@ export class MemoryStore implements Store {
     if (!p) return undefined;
     p.nodes = p.nodes.filter((n) => n !== node);
     if (p.nodes.length === 0) {
+      p.statusSince = now;
       p.status = 'offline';
       p.disconnectedAt = now;
     }

@@ -218,7 +218,7 @@ export function decodePresenceReply(reply: unknown): PresenceReply | undefined {
 }
 
 /** A roster entry's JSON, parsed (see the presence scripts): numbers as strings. */
-export type RosterEntry = [OperatorPresence['status'], string, string | null, string[], ProfileJson, [TicketId, string][], TicketId | null];
+export type RosterEntry = [OperatorPresence['status'], string, string | null, string[], ProfileJson, [TicketId, string][], TicketId | null, string];
 type ProfileJson = Pick<OperatorPresence, 'id' | 'name' | 'lines' | 'languages' | 'topics' | 'capacity'>;
 
 export function parseRosterEntry(json: string): RosterEntry {
@@ -231,7 +231,7 @@ export function parseRosterEntry(json: string): RosterEntry {
  * kept and read again.
  */
 export function presenceFromRoster(entry: RosterEntry, clockNow: number): OperatorPresence {
-  const [status, idleSince, disconnectedAt, nodes, profile, chats, call] = entry;
+  const [status, idleSince, disconnectedAt, nodes, profile, chats, call, statusSince] = entry;
   const active: TicketId[] = [];
   for (const [id, exp] of chats) if (Number(exp) > clockNow) active.push(id);
   const onCall = call != null && active.includes(call) ? call : null;
@@ -246,6 +246,7 @@ export function presenceFromRoster(entry: RosterEntry, clockNow: number): Operat
     status,
     active,
     call: onCall,
+    statusSince: Number(statusSince ?? idleSince),
     idleSince: Number(idleSince),
     nodes: [...nodes],
     disconnectedAt: disconnectedAt === null ? null : Number(disconnectedAt),
@@ -265,6 +266,7 @@ export function presenceFrom(hash: Record<string, string>, active: TicketId[]): 
     status: hash.status as OperatorPresence['status'],
     active,
     call: hash.call !== undefined && active.includes(hash.call) ? hash.call : null,
+    statusSince: Number(hash.statusSince ?? hash.idleSince),
     idleSince: Number(hash.idleSince),
     nodes: JSON.parse(hash.nodes ?? '[]') as string[],
     disconnectedAt: hash.disconnectedAt === undefined ? null : Number(hash.disconnectedAt),

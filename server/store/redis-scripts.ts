@@ -537,7 +537,7 @@ return redis.call('LRANGE', KEYS[1], 0, -1)
  * The roster holds, per operator, what listPresence returns of them, rewritten by every
  * script that changes an input of it: routing reads every operator with one HVALS instead of
  * three commands each. An entry is the JSON
- * [status, idleSince, disconnectedAt or null, nodes, profile, [[chat id, ticket exp]…], call id or null]
+ * [status, idleSince, disconnectedAt or null, nodes, profile, [[chat id, ticket exp]…], call id or null, statusSince]
  * (numbers as strings, nodes and profile the JSON stored in the presence hash); the index
  * holds each entry's presence expiry, so entries run out are found without reading them.
  */
@@ -577,7 +577,7 @@ end
 -- is the operator as named in their keys: KEYS[1] is <slot>o:<field>, KEYS[4] <slot>roster.
 local function roster()
   local field = string.sub(KEYS[1], #KEYS[4] - #'roster' + #'o:' + 1)
-  local h = redis.call('HMGET', KEYS[1], 'exp', 'status', 'idleSince', 'disconnectedAt', 'nodes', 'profile')
+  local h = redis.call('HMGET', KEYS[1], 'exp', 'status', 'idleSince', 'disconnectedAt', 'nodes', 'profile', 'statusSince')
   if not (h[1] and h[3] and h[5] and h[6]) then
     redis.call('HDEL', KEYS[4], field)
     redis.call('ZREM', KEYS[5], field)
@@ -598,7 +598,7 @@ local function roster()
   end
   local gone = h[4] and ('"' .. h[4] .. '"') or 'null'
   local call = redis.call('HGET', KEYS[1], 'call')
-  local entry = '[' .. cjson.encode(h[2]) .. ',"' .. h[3] .. '",' .. gone .. ',' .. h[5] .. ',' .. h[6] .. ',[' .. table.concat(chats, ',') .. '],' .. (call and cjson.encode(call) or 'null') .. ']'
+  local entry = '[' .. cjson.encode(h[2]) .. ',"' .. h[3] .. '",' .. gone .. ',' .. h[5] .. ',' .. h[6] .. ',[' .. table.concat(chats, ',') .. '],' .. (call and cjson.encode(call) or 'null') .. ',"' .. (h[7] or h[3]) .. '"]'
   local ttl = redis.call('PTTL', KEYS[1])
   redis.call('HSET', KEYS[4], field, entry)
   redis.call('ZADD', KEYS[5], h[1], field)
@@ -641,6 +641,7 @@ if not live(KEYS[1], tonumber(ARGV[1])) then
 end
 drop_expired(tonumber(ARGV[1]))
 tidy(9)
+if redis.call('HGET', KEYS[1], 'status') ~= ARGV[8] then redis.call('HSET', KEYS[1], 'statusSince', ARGV[2]) end
 redis.call('HSET', KEYS[1], 'profile', ARGV[5], 'name', ARGV[6], 'capacity', ARGV[7], 'status', ARGV[8], 'exp', ARGV[4])
 keep_for(ARGV[3])
 roster()
@@ -650,6 +651,7 @@ return presence_reply()
 /** ARGV: clockNow, status, ttl, new exp, idleSince or ''. */
 export const presenceStatus = script('presenceStatus', `${HELD}
 if not live(KEYS[1], tonumber(ARGV[1])) then return false end
+if redis.call('HGET', KEYS[1], 'status') ~= ARGV[2] then redis.call('HSET', KEYS[1], 'statusSince', ARGV[1]) end
 redis.call('HSET', KEYS[1], 'status', ARGV[2], 'exp', ARGV[4])
 if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'idleSince', ARGV[5]) end
 keep_for(ARGV[3])
@@ -694,7 +696,7 @@ for _, n in ipairs(cjson.decode(redis.call('HGET', KEYS[1], 'nodes'))) do
 end
 if #kept == 0 then
   -- cjson writes an empty table as {}, so the empty list is spelled out
-  redis.call('HSET', KEYS[1], 'nodes', '[]', 'status', 'offline', 'disconnectedAt', ARGV[3])
+  redis.call('HSET', KEYS[1], 'nodes', '[]', 'status', 'offline', 'disconnectedAt', ARGV[3], 'statusSince', ARGV[3])
 else
   redis.call('HSET', KEYS[1], 'nodes', cjson.encode(kept))
 end

@@ -72,8 +72,8 @@ function figures(overrides: Partial<SupervisorMessage> = {}): SupervisorMessage 
       queue({ line: '108', language: 'de', topic: 'family-violence', waiting: 0, longestWaitSeconds: 0 }),
     ],
     operators: [
-      { id: 'op-1712', name: 'Sam', status: 'available', active: 2, calls: 1, capacity: 3, offersMissedToday: 1 },
-      { id: 'op-108', name: 'Lena', status: 'away', active: 0, calls: 0, capacity: 2, offersMissedToday: 0 },
+      { id: 'op-1712', name: 'Sam', status: 'available', active: 2, calls: 1, capacity: 3, inStatusSeconds: 600, offersMissedToday: 1 },
+      { id: 'op-108', name: 'Lena', status: 'away', active: 0, calls: 0, capacity: 2, inStatusSeconds: 120, offersMissedToday: 0 },
     ],
     curve: CURVE,
     coverage: [
@@ -165,7 +165,7 @@ describe('Browser: the supervisor view in the console', () => {
     relay.inject(figures({
       at: AT + 2_000,
       queues: [queue({ waiting: 3, longestWaitSeconds: 77, today: { ...queue().today, answered: 25 } }), ...figures().queues.slice(1)],
-      operators: [{ id: 'op-1712', name: 'Sam', status: 'available', active: 3, calls: 2, capacity: 3, offersMissedToday: 1 }, figures().operators[1]!],
+      operators: [{ id: 'op-1712', name: 'Sam', status: 'available', active: 3, calls: 2, capacity: 3, inStatusSeconds: 600, offersMissedToday: 1 }, figures().operators[1]!],
     }));
     await section(page).getByText('As of 10:30:07').waitFor();
     expect((await cells(page, 'queue-table', 0)).slice(5, 8)).to.deep.equal(['3', '1:17', '25']);

@@ -1013,14 +1013,15 @@ export function storeContract(name: string, make: (clock: ManualClock) => Promis
       it('[ST56] makes a new operator present from their profile, idle from now, and takes a new profile and status when upserted again', async () => {
         const p = profile('anna', { capacity: 2 });
         const created = await store.upsertPresence(p, 'available', clock.now(), TICKET_TTL);
-        const expected = { ...p, status: 'available', active: [], call: null, idleSince: clock.now(), nodes: [], disconnectedAt: null };
+        const expected = { ...p, status: 'available', active: [], call: null, statusSince: clock.now(), idleSince: clock.now(), nodes: [], disconnectedAt: null };
         expect(created).to.deep.equal(expected);
         expect(await store.getPresence('anna')).to.deep.equal(expected);
         const since = clock.now();
         clock.advance(MINUTE);
         const changed = profile('anna', { name: 'Anna B.', lines: ['1712', '108'], languages: ['nl', 'en'], topics: ['violence', 'abuse'], capacity: 3 });
         const refreshed = await store.upsertPresence(changed, 'away', clock.now(), TICKET_TTL);
-        const expectedAgain = { ...changed, status: 'away', active: [], call: null, idleSince: since, nodes: [], disconnectedAt: null };
+        // A new status starts its own time; the idle time runs on.
+        const expectedAgain = { ...changed, status: 'away', active: [], call: null, statusSince: clock.now(), idleSince: since, nodes: [], disconnectedAt: null };
         expect(refreshed).to.deep.equal(expectedAgain);
         expect(await store.getPresence('anna')).to.deep.equal(expectedAgain);
       });
@@ -1091,8 +1092,25 @@ export function storeContract(name: string, make: (clock: ManualClock) => Promis
         expect(await store.getPresence('anna')).to.deep.equal(away);
         clock.advance(MINUTE);
         const back = await store.setPresenceStatus('anna', 'available', TICKET_TTL, clock.now());
-        expect(back).to.deep.equal({ ...read, status: 'available', active: ['t1'], idleSince: clock.now() });
+        expect(back).to.deep.equal({ ...read, status: 'available', active: ['t1'], idleSince: clock.now(), statusSince: clock.now() });
         expect(await store.getPresence('anna')).to.deep.equal(back);
+      });
+
+      it('[ST124] starts the time in status at each change of status only, also when the last console leaves', async () => {
+        const start = clock.now();
+        await present('anna', {}, 'available');
+        await store.attachConsole('anna', 'node-a');
+        clock.advance(MINUTE);
+        await present('anna', {}, 'available');
+        await store.setPresenceStatus('anna', 'available', TICKET_TTL);
+        expect((await store.getPresence('anna'))!.statusSince).to.equal(start);
+        expect((await store.listPresence())[0]!.statusSince).to.equal(start);
+        await store.setPresenceStatus('anna', 'away', TICKET_TTL);
+        expect((await store.getPresence('anna'))!.statusSince).to.equal(start + MINUTE);
+        clock.advance(MINUTE);
+        await store.detachConsole('anna', 'node-a', clock.now());
+        expect(await store.getPresence('anna')).to.include({ status: 'offline', statusSince: start + 2 * MINUTE });
+        expect((await store.listPresence())[0]!.statusSince).to.equal(start + 2 * MINUTE);
       });
 
       it('[ST81] keeps a chat accepted at the same time as a status change', async () => {

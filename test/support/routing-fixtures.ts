@@ -19,6 +19,7 @@ export function presence(id: string, overrides: Partial<OperatorPresence> = {}):
     capacity: 1,
     active: [],
     call: null,
+    statusSince: 0,
     idleSince: 0,
     nodes: ['node-a'],
     disconnectedAt: null,
