@@ -37,3 +37,13 @@ export function isoDay(date: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }
+
+/** A figure with one decimal in the interface language ("1.5", "1,5"). */
+export function oneDecimal(n: number): string {
+  return new Intl.NumberFormat(uiLanguage(), { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(n);
+}
+
+/** At most one decimal, none when it is whole ("2", "1.6"). */
+export function upToOneDecimal(n: number): string {
+  return new Intl.NumberFormat(uiLanguage(), { maximumFractionDigits: 1 }).format(n);
+}

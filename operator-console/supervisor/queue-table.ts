@@ -9,7 +9,7 @@ export function queueKey(q: Pick<QueueFigures, 'line' | 'language' | 'topic' | '
 }
 
 /** "1712 · Dutch · Violence · Chat": a queue named in words, for announcements. */
-export function queueName(q: QueueFigures, lineName: (id: string) => string): string {
+export function queueName(q: Pick<QueueFigures, 'line' | 'language' | 'topic' | 'channel'>, lineName: (id: string) => string): string {
   return [lineName(q.line), languageName(q.language), labelFor('topics', q.topic), t(`channel.${q.channel}`)].join(' · ');
 }
 

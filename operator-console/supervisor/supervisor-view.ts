@@ -7,6 +7,7 @@ import { ExportForm } from './export-form.js';
 import { clockTime } from './format.js';
 import { operatorTable } from './operator-table.js';
 import { queueKey, queueName, queueTable } from './queue-table.js';
+import { StaffingSection } from './staffing-section.js';
 
 export interface SupervisorViewDeps {
   lineName(id: string): string;
@@ -15,8 +16,8 @@ export interface SupervisorViewDeps {
 /**
  * The supervisor's live view (supervisor and admin roles only): every queue, every
  * operator and today's curve, redrawn in place from each `supervisor` message (every 2 s),
- * and the CSV export. Only what matters is announced — a queue going over its target or
- * back — never the two-second refresh itself.
+ * the staffing estimate (read every 15 minutes) and the CSV export. Only what matters is
+ * announced — a queue going over its target or back — never the two-second refresh itself.
  */
 export class SupervisorView {
   readonly el: HTMLElement;
@@ -30,6 +31,7 @@ export class SupervisorView {
   private readonly noCoverage = h('p', { class: 'empty' }, live(() => t('supervisor.coverage.none')));
   private readonly curve = new DayCurve();
   private readonly exportForm = new ExportForm();
+  private readonly staffing: StaffingSection;
   private at = 0;
   /** Queues over target at the last message; null before the first one. */
   private over: Set<string> | null = null;
@@ -37,6 +39,7 @@ export class SupervisorView {
   constructor(private readonly deps: SupervisorViewDeps) {
     this.queues = queueTable((id) => deps.lineName(id));
     this.coverage = coverageTable((id) => deps.lineName(id));
+    this.staffing = new StaffingSection({ lineName: (id) => deps.lineName(id) });
     this.el = h('section', { class: 'supervision', 'aria-labelledby': 'supervision-heading', hidden: true },
       h('h2', { id: 'supervision-heading', tabindex: -1 }, live(() => t('supervisor.title'))),
       h('p', { class: 'as-of' }, this.asOf),
@@ -48,6 +51,7 @@ export class SupervisorView {
       this.coverage.box,
       this.noCoverage,
       this.curve.el,
+      this.staffing.el,
       this.exportForm.el,
     );
     this.refreshEmpty();
@@ -56,6 +60,9 @@ export class SupervisorView {
   /** Shown for the supervisor and admin roles (the welcome says which), hidden otherwise. */
   setShown(shown: boolean): void {
     this.el.hidden = !shown;
+    // The staffing estimate is read when the view first appears, then every 15 minutes.
+    if (shown) this.staffing.start();
+    else this.staffing.stop();
   }
 
   update(m: SupervisorMessage): void {
@@ -74,6 +81,7 @@ export class SupervisorView {
 
   stop(): void {
     this.curve.stop();
+    this.staffing.stop();
   }
 
   /** Say which queues went over target, or back within it, since the last message. */
