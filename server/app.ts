@@ -277,7 +277,7 @@ export function createApp(deps: AppDeps): QuietlineApp {
   sweeper.start();
   coverage.start();
 
-  const metricsServer = metrics && config.metrics?.port != null ? createServer(metricsApp(metrics, config.metrics.token)) : null;
+  const metricsServer = metrics && config.metrics?.port != null ? createServer(metricsApp(metrics, config.metrics.token, logger)) : null;
 
   return {
     server,
@@ -314,10 +314,11 @@ export function createApp(deps: AppDeps): QuietlineApp {
 }
 
 /** The metrics port's whole app: /metrics, and 404 for anything else. */
-function metricsApp(metrics: QuietlineMetrics, token: string | null): express.Express {
+function metricsApp(metrics: QuietlineMetrics, token: string | null, logger: Logger): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.get(PATHS.metrics, requireBearer(token), metricsHandler(metrics));
   app.use((_req, res) => sendError(res, 'ERR_NOT_FOUND'));
+  app.use(errorBoundary(logger));
   return app;
 }

@@ -14,6 +14,14 @@ export function wait(seconds: number | null): string {
   return seconds === null ? NONE : formatDuration(seconds);
 }
 
+/** A longer span, such as a time in status: h:mm:ss from an hour on, else m:ss. */
+export function span(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  if (s < 3600) return formatDuration(s);
+  const minutes = Math.floor((s % 3600) / 60);
+  return `${Math.floor(s / 3600)}:${String(minutes).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+}
+
 /** A whole number in the interface language (thousands separators). */
 export function count(n: number): string {
   return new Intl.NumberFormat(uiLanguage()).format(n);

@@ -384,11 +384,14 @@ export class VisitorChats {
       if (connected) {
         this.ctx.metrics.handled(before, seconds);
         await store.recordHandleTime(before.line, seconds);
-        await Promise.all([countChat(this.ctx, before, 'handled'), countChat(this.ctx, before, 'handleSeconds', seconds)]);
+        // To the minute: an exact duration in a bucket of one would describe one conversation.
+        await Promise.all([countChat(this.ctx, before, 'handled'), countChat(this.ctx, before, 'handleMinutes', Math.round(seconds / 60))]);
       }
     } else {
-      // Gone within seconds (a misdial, a second thought): counted apart from abandons.
-      const short = unanswered === 'abandoned' && clock.now() - before.createdAt < config.shortAbandonMs;
+      // Gone within seconds (a misdial, a second thought): counted apart from abandons. A
+      // closed tab ends only after the grace: its wait ended when its socket went.
+      const leftAt = by === 'system' && before.detachedAt !== null ? before.detachedAt : clock.now();
+      const short = unanswered === 'abandoned' && leftAt - before.createdAt < config.shortAbandonMs;
       await countChat(this.ctx, before, short ? 'shortAbandoned' : unanswered);
     }
     logger.info({ event: 'chat.ended', ticket: id, by, status: before.state }, 'chat ended');

@@ -48,9 +48,9 @@ export type AggregateField =
   | Unanswered
   | 'declined'
   | 'expired'
-  /** Answered contacts that ended, and the seconds operators spent with them (a sum). */
+  /** Answered contacts that ended, and the minutes operators spent with them (a sum of whole minutes). */
   | 'handled'
-  | 'handleSeconds'
+  | 'handleMinutes'
   /** Operator-minutes on duty for the queue (a sum), sampled once a minute: staffing. */
   | 'staffedMinutes'
   | `wait:${number | 'inf'}`
@@ -69,19 +69,35 @@ export function quarterStart(at: number): number {
   return Math.floor(at / QUARTER_MS) * QUARTER_MS;
 }
 
+/** Formatters are costly to build (about 100 µs each): one per time zone, kept. */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+/** Local midnights found, by time zone and date: counting calls dayStart for every event. */
+const midnights = new Map<string, number>();
+const MIDNIGHTS_KEPT = 1000;
+
 /** Local midnight of the day `at` falls in, in `timezone`, as an instant (DST-aware). */
 export function dayStart(at: number, timezone: string): number {
   const local = localDate(at, timezone);
+  const key = `${timezone}|${local}`;
+  const known = midnights.get(key);
+  if (known !== undefined) return known;
   // Midnight lies within a day of `at`; step back by quarter hours (every time zone in use
   // is a whole number of quarter hours from UTC) until the local date changes.
   let t = quarterStart(at);
   while (localDate(t - QUARTER_MS, timezone) === local) t -= QUARTER_MS;
+  if (midnights.size >= MIDNIGHTS_KEPT) midnights.clear();
+  midnights.set(key, t);
   return t;
 }
 
 /** "YYYY-MM-DD" of `at` in `timezone`. */
 export function localDate(at: number, timezone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(at));
+  let format = dateFormats.get(timezone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dateFormats.set(timezone, format);
+  }
+  return format.format(new Date(at));
 }
 
 /** The quarter hours of the local day that starts at `start` (92, 96 or 100 of them). */

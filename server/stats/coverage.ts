@@ -5,9 +5,8 @@ import { errorFields } from '../logging.js';
 import type { RelayContext } from '../relay/relay-context.js';
 import { DAY_TALLY_TTL_MS } from '../relay/relay-context.js';
 import { languagesOnDuty, staffedFor } from '../routing/availability.js';
-import { countChat } from '../relay/relay-context.js';
 import { isOpen } from '../routing/opening-hours.js';
-import { localDate } from './aggregates.js';
+import { aggregateKeys, localDate } from './aggregates.js';
 
 /**
  * Coverage per language: for each line × language, the minutes today within opening hours
@@ -23,6 +22,8 @@ export function coverageField(line: LineId, language: LanguageCode, what: Covera
 }
 
 export const COVERAGE_EVERY_MS = 60_000;
+const CHANNELS = ['chat', 'call'] as const;
+const CHAT_ONLY = ['chat'] as const;
 const COVERAGE_LEASE = 'coverage';
 /** The lease outlives a minute, so a live holder keeps it; a dead one loses it soon. */
 const COVERAGE_LEASE_MS = 90_000;
@@ -74,10 +75,12 @@ export class CoverageSampler {
           // Staffing, for the staffing estimate: operator-minutes on duty per queue (a queue's
           // operators are the same for chats and calls, so both channels' buckets get them).
           for (const topic of line.topics) {
-            const staffed = staffedFor(operators, { line: line.id, language, topic }).length;
+            const staffed = staffedFor(operators, { line: line.id, language, topic }).filter((op) => op.capacity > 0).length;
             if (staffed === 0) continue;
-            for (const channel of ['chat', 'call'] as const) {
-              await countChat(this.ctx, { createdAt: now, line: line.id, language, topic, channel }, 'staffedMinutes', staffed);
+            for (const channel of config.voice ? CHANNELS : CHAT_ONLY) {
+              // Quarter hours only: the staffing estimate reads them, the day figures need none.
+              const [quarter] = aggregateKeys(now, { line: line.id, language, topic, channel }, config.lines.timezone);
+              await store.countAggregate(quarter, 'staffedMinutes', config.statsRetentionMs, staffed);
             }
           }
         }

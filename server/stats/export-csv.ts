@@ -12,7 +12,7 @@ const COUNT_COLUMNS = [
   ['offers_declined', 'declined'],
   ['offers_expired', 'expired'],
   ['handled', 'handled'],
-  ['handle_seconds', 'handleSeconds'],
+  ['handle_minutes', 'handleMinutes'],
   ['operator_minutes_on_duty', 'staffedMinutes'],
 ] as const;
 

@@ -39,7 +39,7 @@ export function staffingEstimate(buckets: readonly Aggregate[], lines: LinesConf
     cell.staffedMinutes += b.counts.staffedMinutes ?? 0;
     cells.set(id, cell);
     const h = handle.get(queue) ?? { seconds: 0, handled: 0 };
-    h.seconds += b.counts.handleSeconds ?? 0;
+    h.seconds += (b.counts.handleMinutes ?? 0) * 60;
     h.handled += b.counts.handled ?? 0;
     handle.set(queue, h);
   }

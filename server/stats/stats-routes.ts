@@ -13,8 +13,15 @@ import { STAFFING_WEEKS, staffingEstimate } from './staffing.js';
 export const STATS_PATHS = { export: PATHS.statsExport, staffing: PATHS.statsStaffing } as const;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-/** The longest range one export covers: the retention's worth, and no more. */
+/** The longest range one export covers: the longest retention the settings allow. */
 const MAX_DAYS = 3660;
+
+/** A real calendar date "YYYY-MM-DD" (not 2026-02-30, not 2026-13-01). */
+function isDate(value: unknown): value is string {
+  if (typeof value !== 'string' || !DATE.test(value)) return false;
+  const parsed = new Date(`${value}T12:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
+}
 
 /** Whether a role may see supervisors' figures and exports. */
 export function supervises(role: string): boolean {
@@ -34,7 +41,7 @@ export function statsRoutes(ctx: RelayContext, sessions: Sessions, directory: Op
       if (!auth.ok) return sendError(res, 'ERR_UNAUTHENTICATED');
       if (!supervises(auth.account.role)) return sendError(res, 'ERR_FORBIDDEN');
       const { from, to } = req.query;
-      if (typeof from !== 'string' || typeof to !== 'string' || !DATE.test(from) || !DATE.test(to) || from > to) return sendError(res, 'ERR_BAD_REQUEST');
+      if (!isDate(from) || !isDate(to) || from > to) return sendError(res, 'ERR_BAD_REQUEST');
       const tz = ctx.config.lines.timezone;
       // Noon of each date is safely inside it; its local midnight starts the day.
       const start = dayStart(Date.parse(`${from}T12:00:00Z`), tz);

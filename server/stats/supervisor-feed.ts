@@ -24,6 +24,8 @@ export class SupervisorFeed {
 
   /** A supervisor's or admin's console: send it the figures now and every 2 s. */
   add(peer: OperatorPeer): void {
+    // A console that closed before its welcome was sent is never added (its close has run).
+    if (!peer.open) return;
     this.peers.add(peer);
     void this.tell([peer]);
     if (!this.timer && !this.stopped) this.schedule();

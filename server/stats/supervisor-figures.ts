@@ -23,7 +23,10 @@ export function dayBucketIds(lines: LinesConfig, now: number): string[] {
 }
 
 export function quarterBucketIds(lines: LinesConfig, now: number, active: readonly QueueKey[]): string[] {
-  const quarters = quartersOfDay(dayStart(now, lines.timezone), lines.timezone).filter((t) => t <= now);
+  // Today's quarter hours for the curve, and the last hour's even when it began yesterday.
+  const start = dayStart(now, lines.timezone);
+  const earlier = Array.from({ length: LAST_HOUR_QUARTERS - 1 }, (_, i) => start - (i + 1) * QUARTER_MS).filter((t) => t > now - LAST_HOUR_QUARTERS * QUARTER_MS);
+  const quarters = [...earlier, ...quartersOfDay(start, lines.timezone).filter((t) => t <= now)];
   return active.flatMap(({ line, language, topic, channel }) =>
     quarters.map((t) => bucketId({ start: new Date(t).toISOString(), span: '15m', line, language, topic, channel })),
   );

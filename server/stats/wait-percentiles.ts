@@ -2,8 +2,8 @@ import { WAIT_BANDS } from './aggregates.js';
 
 /**
  * The wait below which a share `q` of answered contacts were answered, read from the wait
- * bands: the upper bound of the band where that share is reached (so never an understatement;
- * beyond the last band, the last bound). Null with no answered contact.
+ * bands: the upper bound of the band where that share is reached (never an understatement,
+ * except beyond the last band, where it is that last bound). Null with no answered contact.
  */
 export function waitPercentile(counts: Readonly<Record<string, number>>, q: number): number | null {
   const bands: [number, number][] = [...WAIT_BANDS.map((b): [number, number] => [b, counts[`wait:${b}`] ?? 0]), [Infinity, counts['wait:inf'] ?? 0]];
@@ -18,12 +18,13 @@ export function waitPercentile(counts: Readonly<Record<string, number>>, q: numb
 }
 
 /**
- * The service level: answered within target ÷ (answered + abandoned). Short abandons are in
- * neither: they are not held against it. Null when nobody was answered or abandoned.
+ * The service level: answered within target ÷ (answered + abandoned + overflowed). Short
+ * abandons are in neither: they are not held against it. A call sent on to the overflow
+ * number was not answered here. Null when there is none of these.
  */
 export function serviceLevel(counts: Readonly<Record<string, number>>): number | null {
   const answered = counts.answered ?? 0;
-  const denominator = answered + (counts.abandoned ?? 0);
+  const denominator = answered + (counts.abandoned ?? 0) + (counts.overflowed ?? 0);
   return denominator === 0 ? null : (counts.inTarget ?? 0) / denominator;
 }
 

@@ -30,6 +30,7 @@ import type { LanguageCode, LineId, OperatorId, TicketId, TopicId } from '../../
  *   P:{c:<key>}:call            string  a live phone call's record (server/voice/call-state.ts)
  *   P:{l:<name>}:lease          string  who holds a cluster-wide chore, until when
  *   P:{agg}:index               zset    aggregate bucket ids by expiry
+ *   P:{agg}:starts              zset    aggregate bucket ids by bucket start (the export)
  *   P:{agg}:b:<bucket>          hash    one bucket's counts
  *   P:{agg}:<tally>:<day>       hash    a local day's tally: missed (operator → offers
  *                                       missed), coverage (line|language|what → count)
@@ -136,6 +137,10 @@ export class RedisKeys {
 
   get aggregateIndex(): string {
     return `${this.prefix}:{agg}:index`;
+  }
+
+  get aggregateStarts(): string {
+    return `${this.prefix}:{agg}:starts`;
   }
 
   aggregate(bucket: string): string {

@@ -486,7 +486,12 @@ export const keyDelete = script('keyDelete', `
 return redis.call('DEL', KEYS[1])
 `);
 
-/** KEYS: aggregate index, bucket. ARGV: clockNow, bucket id, key JSON, field, new exp, ttl, amount. */
+/**
+ * KEYS: aggregate index (by expiry), bucket, starts index (by bucket start). ARGV: clockNow,
+ * bucket id, key JSON, field, new exp, ttl, amount, bucket start (ms). The starts index lets
+ * the export read a range of time without reading every id; entries far older than any
+ * live bucket (a day past the ttl) are pruned as counts come.
+ */
 export const aggregateCount = script('aggregateCount', `
 if not live(KEYS[2], tonumber(ARGV[1])) then redis.call('DEL', KEYS[2]) end
 redis.call('HSET', KEYS[2], 'key', ARGV[3], 'exp', ARGV[5])
@@ -494,7 +499,15 @@ redis.call('HINCRBY', KEYS[2], 'c:' .. ARGV[4], tonumber(ARGV[7]))
 redis.call('PEXPIRE', KEYS[2], ARGV[6])
 redis.call('ZADD', KEYS[1], ARGV[5], ARGV[2])
 extend(KEYS[1], ARGV[6])
+redis.call('ZADD', KEYS[3], ARGV[8], ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. (tonumber(ARGV[1]) - tonumber(ARGV[6]) - 86400000))
+extend(KEYS[3], ARGV[6])
 return 1
+`);
+
+/** KEYS: starts index. ARGV: from (ms), offset, count. Bucket ids starting at or after from, a page of them. */
+export const aggregateStartsFrom = script('aggregateStartsFrom', `
+return redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf', 'LIMIT', ARGV[2], ARGV[3])
 `);
 
 /** KEYS: hash. ARGV: clockNow. The hash while its logical expiry lies ahead, else nil. */

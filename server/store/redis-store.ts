@@ -475,8 +475,8 @@ export class RedisStore implements Store {
   async countAggregate(key: AggregateKey, field: AggregateField, ttlMs: number, amount = 1): Promise<void> {
     const id = bucketId(key);
     const bucket = { start: key.start, span: key.span, line: key.line, language: key.language, topic: key.topic, channel: key.channel };
-    const args = [this.nowArg(), id, JSON.stringify(bucket), field, String(this.clock.now() + ttlMs), String(ttlMs), String(Math.round(amount))];
-    await this.run(lua.aggregateCount, [this.keys.aggregateIndex, this.keys.aggregate(id)], args);
+    const args = [this.nowArg(), id, JSON.stringify(bucket), field, String(this.clock.now() + ttlMs), String(ttlMs), String(Math.round(amount)), String(Date.parse(key.start))];
+    await this.run(lua.aggregateCount, [this.keys.aggregateIndex, this.keys.aggregate(id), this.keys.aggregateStarts], args);
   }
 
   async aggregates(): Promise<Aggregate[]> {
@@ -502,10 +502,13 @@ export class RedisStore implements Store {
   }
 
   async aggregatesSince(from: number): Promise<Aggregate[]> {
-    // Bucket ids begin with their start in ISO form, which sorts as time does.
-    const since = new Date(from).toISOString();
-    const ids = (await this.run(lua.zsetAlive, [this.keys.aggregateIndex], [this.nowArg(), '1'])) as string[];
-    return this.aggregateBuckets(ids.filter((id) => id >= since));
+    // Page through the ids by bucket start, so neither Redis nor this node holds them all at once.
+    const out: Aggregate[] = [];
+    for (let offset = 0; ; offset += AGGREGATE_READ_BATCH) {
+      const ids = (await this.run(lua.aggregateStartsFrom, [this.keys.aggregateStarts], [String(from), String(offset), String(AGGREGATE_READ_BATCH)])) as string[];
+      out.push(...(await this.aggregateBuckets(ids)));
+      if (ids.length < AGGREGATE_READ_BATCH) return out;
+    }
   }
 
   async countDay(tally: DayTally, day: string, field: string, ttlMs: number): Promise<void> {

@@ -177,8 +177,10 @@ export interface Store {
   getSession(tokenHash: string): Promise<OperatorSession | undefined>;
   deleteSession(tokenHash: string): Promise<void>;
 
-  /** Add to the anonymous counts of one hour × line × language × topic. */
-  /** Add `amount` (default 1, a whole number) to one field of a bucket. */
+  /**
+   * Add `amount` (default 1, a whole number) to one field of an anonymous bucket (a quarter
+   * hour or a local day × line × language × topic × channel: stats/aggregates.ts).
+   */
   countAggregate(key: AggregateKey, field: AggregateField, ttlMs: number, amount?: number): Promise<void>;
   /** Every bucket still held, for reporting. A full scan: tests and rare reads only. */
   aggregates(): Promise<Aggregate[]>;

@@ -14,6 +14,14 @@ import { countArrival } from '../stats/coverage.js';
 import { anyoneOnDuty } from '../routing/availability.js';
 import type { CallStates } from './call-state.js';
 
+/** A call's ticket made again: from its first arrival, passed over by some, already counted. */
+interface CreateOptions {
+  createdAt?: number;
+  triedBy?: OperatorId[];
+  /** Already counted as requested (a requeue): not counted again. */
+  counted?: boolean;
+}
+
 /** Why /voice/connect will not put an operator's device through to a call. */
 export type ConnectVerdict = { ok: true; ticket: Ticket } | { ok: false; why: 'not-yours' | 'caller-gone'; ticket: Ticket | undefined };
 
@@ -62,17 +70,19 @@ export class CallDesk {
     return ticket;
   }
 
-  private async create(id: TicketId, route: Route, triedBy: OperatorId[] = []): Promise<void> {
+  private async create(id: TicketId, route: Route, { createdAt, triedBy = [], counted = false }: CreateOptions = {}): Promise<void> {
     const { store, clock, config, logger } = this.ctx;
-    const ticket = { ...newCallTicket(id, route, clock.now()), triedBy };
+    const ticket = { ...newCallTicket(id, route, createdAt ?? clock.now()), triedBy };
     await store.createTicket(ticket, config.chatMaxMs);
     await this.states.putWait(id, { seenAt: clock.now(), alternativesAt: null, bridged: false });
     logger.info({ event: 'ticket.created', ticket: id, line: ticket.line, mode: 'call' }, 'call ticket created');
-    await countChat(this.ctx, ticket, 'requested').catch((error: unknown) =>
-      logger.warn({ event: 'count.failed', ticket: id, ...errorFields(error) }, 'not counted'),
-    );
-    const operators = await store.listPresence().catch(() => []);
-    await countArrival(this.ctx, ticket.line, ticket.language, anyoneOnDuty(operators, ticket));
+    if (!counted) {
+      await countChat(this.ctx, ticket, 'requested').catch((error: unknown) =>
+        logger.warn({ event: 'count.failed', ticket: id, ...errorFields(error) }, 'not counted'),
+      );
+      const operators = await store.listPresence().catch(() => []);
+      await countArrival(this.ctx, ticket.line, ticket.language, anyoneOnDuty(operators, ticket));
+    }
     void this.dispatcher.schedule();
   }
 
@@ -83,7 +93,8 @@ export class CallDesk {
   async move(callSid: string, from: Ticket, language: LanguageCode): Promise<TicketId> {
     await this.finish(from.id, 'moved');
     await this.states.forgetWait(from.id);
-    return this.again(callSid, { line: from.line, language, topic: from.topic });
+    // Requested again, in the new queue; the wait counts from the call's arrival.
+    return this.again(callSid, { line: from.line, language, topic: from.topic }, { createdAt: from.createdAt });
   }
 
   /**
@@ -94,15 +105,20 @@ export class CallDesk {
     await this.visitors.end(from.id, 'system', {}, { connected: false });
     await this.states.forgetWait(from.id);
     this.ctx.logger.warn({ event: 'call.not-connected', ticket: from.id, operator: from.operatorId }, 'answered call never connected');
-    // Someone else first: this operator's device is the one that did not come.
-    return this.again(callSid, { line: from.line, language: from.language, topic: from.topic }, from.operatorId ? [from.operatorId] : []);
+    // Someone else first: this operator's device is the one that did not come. The same
+    // contact in the same queue: not requested again, and its wait counts from its arrival.
+    return this.again(callSid, { line: from.line, language: from.language, topic: from.topic }, {
+      createdAt: from.createdAt,
+      triedBy: from.operatorId ? [from.operatorId] : [],
+      counted: true,
+    });
   }
 
   /** The same call as a new ticket, in the queue `route`. */
-  private async again(callSid: string, route: Route, triedBy: OperatorId[] = []): Promise<TicketId> {
+  private async again(callSid: string, route: Route, options: CreateOptions): Promise<TicketId> {
     const id = randomBytes(16).toString('base64url');
     await this.states.putCall(callSid, { ticket: id, since: this.ctx.clock.now(), leaving: null });
-    await this.create(id, route, triedBy);
+    await this.create(id, route, options);
     return id;
   }
 

@@ -65,6 +65,8 @@ describe('Offers and the queue, on the real server with a manual clock', () => {
 
   it('removes a visitor who disconnects while waiting once the reconnect grace has passed', async () => {
     const visitor = await TestVisitor.request(await visitorSocket(server), '1712', 'nl', 'violence');
+    // A minute in the queue, then gone: an abandon (within SHORT_ABANDON_SECONDS it would be a short one).
+    server.manualClock!.advance(60_000);
     visitor.socket.close();
     await visitor.socket.closed;
     expect(await server.store.getTicket(visitor.chat)).to.not.equal(undefined);
@@ -74,6 +76,16 @@ describe('Offers and the queue, on the real server with a manual clock', () => {
     expect(await server.store.getTicket(visitor.chat)).to.equal(undefined);
     const [bucket] = await quarterBuckets(server.store);
     expect(bucket?.counts).to.deep.equal({ requested: 1, abandoned: 1 });
+  });
+
+  it('counts a visitor whose tab closed seconds after asking as a short abandon, though the chat ends only after the grace', async () => {
+    const visitor = await TestVisitor.request(await visitorSocket(server), '1712', 'nl', 'violence');
+    server.manualClock!.advance(2_000);
+    visitor.socket.close();
+    await visitor.socket.closed;
+    server.manualClock!.advance(server.config.reconnectGraceMs);
+    for (let i = 0; i < 100 && (await server.store.getTicket(visitor.chat)); i++) await new Promise(setImmediate);
+    expect((await quarterBuckets(server.store))[0]?.counts).to.deep.equal({ requested: 1, shortAbandoned: 1 });
   });
 
   it('still counts the wrap-up of a chat the visitor left, when the operator writes it some minutes later', async () => {

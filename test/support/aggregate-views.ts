@@ -1,7 +1,7 @@
 import type { Aggregate } from '../../server/stats/aggregates.js';
 import type { Store } from '../../server/store/store.js';
 
-const MEASURES = new Set(['inTarget', 'handled', 'handleSeconds', 'staffedMinutes']);
+const MEASURES = new Set(['inTarget', 'handled', 'handleMinutes', 'staffedMinutes']);
 
 /**
  * The quarter-hour buckets, with what happened to contacts only: the wait bands, the

@@ -27,8 +27,8 @@ function fourMondays(perQuarter: Record<string, number>): Aggregate[] {
 
 describe('The staffing estimate', () => {
   it('needs 14 operators for 200 contacts an hour of 3 minutes each at 80 % within 20 s, beside the 13 on duty', async () => {
-    // 50 a quarter hour = 200 an hour; 50 handled for 9,000 s = 180 s each; 13 on duty = 195 operator-minutes a quarter.
-    const rows = staffingEstimate(fourMondays({ requested: 50, handled: 50, handleSeconds: 9000, staffedMinutes: 195 }), await lines(20));
+    // 50 a quarter hour = 200 an hour; 50 handled for 150 minutes = 180 s each; 13 on duty = 195 operator-minutes a quarter.
+    const rows = staffingEstimate(fourMondays({ requested: 50, handled: 50, handleMinutes: 150, staffedMinutes: 195 }), await lines(20));
     expect(rows).to.have.length(1);
     expect(rows[0]).to.deep.include({ ...queue, weekday: 1, hour: 11, arrivals: 200, handleSeconds: 180, needed: 14, staffed: 13 });
   });
@@ -41,7 +41,7 @@ describe('The staffing estimate', () => {
   });
 
   it('stays finite for hour-long conversations with many arrivals', async () => {
-    const rows = staffingEstimate(fourMondays({ requested: 100, handled: 100, handleSeconds: 360_000 }), await lines(60));
+    const rows = staffingEstimate(fourMondays({ requested: 100, handled: 100, handleMinutes: 6000 }), await lines(60));
     expect(rows[0]!.needed).to.be.a('number').and.above(400);
   });
 

@@ -144,7 +144,7 @@ describe('Supervision: live figures and the export', () => {
       expect(start % (15 * 60_000), b.start).to.equal(0);
       expect(JSON.stringify(b)).to.not.include(visitor.chat);
       for (const [field, n] of Object.entries(b.counts)) {
-        expect(field).to.match(/^(requested|answered|inTarget|abandoned|shortAbandoned|overflowed|moved|declined|expired|handled|handleSeconds|staffedMinutes|wait:(\d+|inf)|wrapUp:[a-z-]+)$/);
+        expect(field).to.match(/^(requested|answered|inTarget|abandoned|shortAbandoned|overflowed|moved|declined|expired|handled|handleMinutes|staffedMinutes|wait:(\d+|inf)|wrapUp:[a-z-]+)$/);
         expect(n).to.be.a('number');
       }
     }
