@@ -147,8 +147,8 @@ describe('Browser: the supervisor view in the console', () => {
       '1712', 'Dutch', 'Violence', 'Phone call', 'Within target', '0', '0:00', '0', '0', '0', '—', '0', '0', '—', '—', '—',
     ]);
     expect((await cells(page, 'queue-table', 2)).slice(0, 3)).to.deep.equal(['108', 'German', 'Family violence']);
-    expect(await cells(page, 'operator-table', 0)).to.deep.equal(['Sam', 'Available', '2 of 3 (1 call)', '1']);
-    expect(await cells(page, 'operator-table', 1)).to.deep.equal(['Lena', 'Away', '0 of 2', '0']);
+    expect(await cells(page, 'operator-table', 0)).to.deep.equal(['Sam', 'Available', '10:00', '2 of 3 (1 call)', '1']);
+    expect(await cells(page, 'operator-table', 1)).to.deep.equal(['Lena', 'Away', '2:00', '0 of 2', '0']);
     expect(await cells(page, 'coverage-table', 1)).to.deep.equal(['1712', 'English', '95', '2']);
     expect(await page.locator('table.coverage-table tbody tr').nth(1).getAttribute('class')).to.equal('uncovered');
 
@@ -169,7 +169,7 @@ describe('Browser: the supervisor view in the console', () => {
     }));
     await section(page).getByText('As of 10:30:07').waitFor();
     expect((await cells(page, 'queue-table', 0)).slice(5, 8)).to.deep.equal(['3', '1:17', '25']);
-    expect((await cells(page, 'operator-table', 0))[2]).to.equal('3 of 3 (2 calls)');
+    expect((await cells(page, 'operator-table', 0))[3]).to.equal('3 of 3 (2 calls)');
     expect(await row!.evaluate((el) => el.isConnected)).to.equal(true);
     expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).to.equal('from');
 
@@ -182,7 +182,7 @@ describe('Browser: the supervisor view in the console', () => {
     // Another interface language: the same rows, in its words, without waiting for figures.
     await page.getByLabel('Language', { exact: true }).selectOption('nl');
     await page.getByRole('table', { name: 'Wachtrijen' }).waitFor();
-    expect((await cells(page, 'operator-table', 0)).slice(1, 3)).to.deep.equal(['Beschikbaar', '2 van 3 (1 oproep)']);
+    expect((await cells(page, 'operator-table', 0)).slice(1, 4)).to.deep.equal(['Beschikbaar', '10:00', '2 van 3 (1 oproep)']);
     expect((await cells(page, 'queue-table', 0)).slice(1, 5)).to.deep.equal(['Nederlands', 'Geweld', 'Chat', 'Binnen de norm']);
   });
 
