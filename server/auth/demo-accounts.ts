@@ -17,6 +17,8 @@ export async function demoAccounts(lines: LinesConfig): Promise<{ accounts: Oper
     { id: 'demo-fr', name: 'Claire', role: 'operator' as const, languages: ['fr', 'en'], ...of('victim-support', ['fr']) },
     { id: 'demo-de', name: 'Lena', role: 'operator' as const, languages: ['de', 'en'], ...of('victim-support', ['de']) },
     { id: 'demo-prevention', name: 'Sam', role: 'operator' as const, languages: ['fr', 'nl'], ...of('perpetrator-prevention', ['fr', 'nl']) },
+    // Sees the supervisor's live view and the export; takes 1712's chats too if set available.
+    { id: 'demo-supervisor', name: 'Mira', role: 'supervisor' as const, languages: ['nl', 'en'], ...of('victim-support', ['nl']) },
   ];
   const passwords = new Map<string, string>();
   const accounts = await Promise.all(
