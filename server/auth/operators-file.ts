@@ -11,6 +11,11 @@ import { isPasswordHash } from './password.js';
 export const roleSchema = z.enum(['operator', 'supervisor', 'admin']);
 export type Role = z.infer<typeof roleSchema>;
 
+/** Whether a role sees the supervisors' live figures, the export and the staffing estimate. */
+export function supervises(role: Role): boolean {
+  return role === 'supervisor' || role === 'admin';
+}
+
 export const operatorAccountSchema = z.strictObject({
   id: idSchema,
   name: z.string().min(1).max(80),

@@ -1,13 +1,11 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Store } from '../store/store.js';
+import { QUEUE_READ_CAP, type Store } from '../store/store.js';
 import type { Clock } from '../clock.js';
 import type { RelayMetrics } from './relay-metrics.js';
 
 /** Waits and handle times of helplines: seconds to answer, and conversations of up to hours. */
 const WAIT_BUCKETS = [5, 10, 20, 30, 60, 120, 300, 600, 1200, 1800, 3600];
 const HANDLE_BUCKETS = [60, 300, 600, 1200, 1800, 2700, 3600, 5400, 7200, 10800];
-/** The most waiting tickets per queue a scrape reads: a queue longer than this reads as this long. */
-export const QUEUE_READ_CAP = 10_000;
 
 export interface MetricsSources {
   store: Store;

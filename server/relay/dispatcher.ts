@@ -4,7 +4,9 @@ import { hasLiveOffer } from '../routing/eligibility.js';
 import { planOffers } from '../routing/plan-offers.js';
 import type { OperatorPresence, Ticket } from '../routing/types.js';
 import { routeKey, type Route } from '../routing/availability.js';
-import { estimateFromStaffing, queueStaffing, type QueueStaffing } from '../routing/wait-estimate.js';
+import { queueStaffing, standingOf, type QueueStaffing, type Standing } from '../routing/wait-estimate.js';
+
+export type { Standing };
 import { errorFields } from '../logging.js';
 import { countMissedOffer, type RelayContext } from './relay-context.js';
 import type { LocalConnections } from './connections.js';
@@ -19,14 +21,6 @@ const REFRESH_EVERY_MS = 15_000;
  * node per check, compared per queue; a run follows only when a queue's figure changed.
  */
 export const ON_DUTY_CHECK_EVERY_MS = 2_000;
-
-/** What a waiting visitor is told of where they stand. */
-export interface Standing {
-  position: number;
-  estimate: number | null;
-  /** Someone who could take the chat is on duty now (see routing/availability.ts). */
-  available: boolean;
-}
 
 /**
  * How many of each line × language × topic queue's oldest tickets a routing run looks at.
@@ -283,9 +277,6 @@ export class Dispatcher {
   }
 }
 
-export function standingOf(position: number, staffing: QueueStaffing, recentHandleSeconds: readonly number[]): Standing {
-  return { position, estimate: estimateFromStaffing(position, staffing, recentHandleSeconds), available: staffing.slots > 0 };
-}
 
 /** What was told, to send only changes. */
 function summary(standing: Standing): string {

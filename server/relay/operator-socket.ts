@@ -1,7 +1,7 @@
 import type { WebSocket } from 'ws';
 import { CLOSE_CODES } from '../../protocol/close-codes.js';
 import { operatorToServerSchema, type OperatorToServer, type ServerToOperator } from '../../protocol/operator-messages.js';
-import type { OperatorAccount } from '../auth/operators-file.js';
+import { supervises, type OperatorAccount } from '../auth/operators-file.js';
 import { errorFields } from '../logging.js';
 import type { MessageBudget } from './message-budget.js';
 import type { OperatorDesk } from './operator-desk.js';
@@ -10,7 +10,6 @@ import { StoreUnavailableError } from '../store/store.js';
 import type { RelayContext } from './relay-context.js';
 import { parseFrame, Peer, type FrameObserver } from './wire.js';
 import type { SupervisorFeed } from '../stats/supervisor-feed.js';
-import { supervises } from '../stats/stats-routes.js';
 
 export interface OperatorSocketDeps {
   ctx: RelayContext;

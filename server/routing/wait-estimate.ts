@@ -50,3 +50,16 @@ export function estimateFromStaffing(position: number, staffing: QueueStaffing, 
       : DEFAULT_HANDLE_SECONDS;
   return Math.round((ahead * average) / staffing.slots);
 }
+
+/** What a waiting visitor or caller is told of where they stand. */
+export interface Standing {
+  position: number;
+  estimate: number | null;
+  /** Someone who could take the chat is on duty now (see routing/availability.ts). */
+  available: boolean;
+}
+
+/** Place, estimate and whether anyone is on duty, from a queue's staffing worked out once. */
+export function standingOf(position: number, staffing: QueueStaffing, recentHandleSeconds: readonly number[]): Standing {
+  return { position, estimate: estimateFromStaffing(position, staffing, recentHandleSeconds), available: staffing.slots > 0 };
+}

@@ -67,11 +67,13 @@ export class CoverageSampler {
       if (!(await store.claimLease(COVERAGE_LEASE, nodeId, now, COVERAGE_LEASE_MS))) return;
       const operators = await store.listPresence();
       const day = localDate(now, config.lines.timezone);
+      // One minute's counts, written together rather than one round trip after another.
+      const writes: Promise<void>[] = [];
       for (const line of config.lines.lines) {
         if (!openNow(this.ctx, line, now)) continue;
         const covered = new Set(languagesOnDuty(line, operators));
         for (const language of line.languages) {
-          if (!covered.has(language)) await store.countDay('coverage', day, coverageField(line.id, language, 'uncoveredMinutes'), DAY_TALLY_TTL_MS);
+          if (!covered.has(language)) writes.push(store.countDay('coverage', day, coverageField(line.id, language, 'uncoveredMinutes'), DAY_TALLY_TTL_MS));
           // Staffing, for the staffing estimate: operator-minutes on duty per queue (a queue's
           // operators are the same for chats and calls, so both channels' buckets get them).
           for (const topic of line.topics) {
@@ -80,11 +82,12 @@ export class CoverageSampler {
             for (const channel of config.voice ? CHANNELS : CHAT_ONLY) {
               // Quarter hours only: the staffing estimate reads them, the day figures need none.
               const [quarter] = aggregateKeys(now, { line: line.id, language, topic, channel }, config.lines.timezone);
-              await store.countAggregate(quarter, 'staffedMinutes', config.statsRetentionMs, staffed);
+              writes.push(store.countAggregate(quarter, 'staffedMinutes', config.statsRetentionMs, staffed));
             }
           }
         }
       }
+      await Promise.all(writes);
     } catch (error) {
       this.ctx.logger.warn({ event: 'coverage.failed', ...errorFields(error) }, 'coverage not sampled');
     }

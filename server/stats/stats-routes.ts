@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { PATHS, type StaffingResponse } from '../../protocol/http.js';
 import { authenticate } from '../auth/authenticate.js';
-import type { OperatorDirectory } from '../auth/operators-file.js';
+import { supervises, type OperatorDirectory } from '../auth/operators-file.js';
 import type { Sessions } from '../auth/sessions.js';
 import { sendError } from '../http/errors.js';
 import { sessionCookie } from '../http/session-route.js';
@@ -23,10 +23,6 @@ function isDate(value: unknown): value is string {
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
 }
 
-/** Whether a role may see supervisors' figures and exports. */
-export function supervises(role: string): boolean {
-  return role === 'supervisor' || role === 'admin';
-}
 
 /**
  * GET /api/stats/export?from=YYYY-MM-DD&to=YYYY-MM-DD: the anonymous aggregates of those

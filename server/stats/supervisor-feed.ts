@@ -4,8 +4,8 @@ import { errorFields } from '../logging.js';
 import type { OperatorPeer } from '../relay/outbox.js';
 import type { RelayContext } from '../relay/relay-context.js';
 import { localDate } from './aggregates.js';
+import { QUEUE_READ_CAP } from '../store/store.js';
 import { dayBucketIds, quarterBucketIds, supervisorFigures } from './supervisor-figures.js';
-import { QUEUE_READ_CAP } from '../metrics/metrics.js';
 
 /** How often supervisors' consoles are sent the figures. */
 export const SUPERVISOR_EVERY_MS = 2_000;

@@ -214,3 +214,9 @@ export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 export const HANDLE_TIME_SAMPLES = 50;
 /** Handle-time samples are aggregates; a line's list lives a day after its newest sample. */
 export const HANDLE_TIME_TTL_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The most waiting tickets per queue that counting readers (/metrics, the supervisor view)
+ * ask waitingTickets for: a queue longer than this reads as this long.
+ */
+export const QUEUE_READ_CAP = 10_000;

@@ -1,9 +1,8 @@
 import type { LanguageCode, TicketId } from '../../protocol/ids.js';
 import type { LineConfig } from '../config/lines-config.js';
-import { standingOf } from '../relay/dispatcher.js';
 import type { RelayContext } from '../relay/relay-context.js';
 import { anyoneOnDuty } from '../routing/availability.js';
-import { queueStaffing } from '../routing/wait-estimate.js';
+import { queueStaffing, standingOf } from '../routing/wait-estimate.js';
 import type { Ticket } from '../routing/types.js';
 import type { VoiceConfig } from './voice-config.js';
 import type { CallDesk } from './call-desk.js';

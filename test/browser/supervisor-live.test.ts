@@ -6,7 +6,7 @@ import { SUPERVISOR_EVERY_MS } from '../../server/stats/supervisor-feed.js';
 import { TestOperator, TestVisitor } from '../support/chat-parties.js';
 import { operatorSocket, visitorSocket } from '../support/socket-client.js';
 import { startTestServer, TEST_PASSWORD, type TestServer } from '../support/test-server.js';
-import { settle } from '../support/voice-calls.js';
+import { settle } from '../support/settle.js';
 import { DESKTOP, expectNoViolations, PHONE } from './axe.js';
 import { launchChromium } from './browser.js';
 

@@ -11,9 +11,9 @@ import { parseTwiml, TwimlError } from '../../scripts/call/twiml.js';
 import { WebhookFailed } from '../../scripts/call/webhooks.js';
 import { fr } from '../../server/voice/prompts/fr.js';
 import { nl } from '../../server/voice/prompts/nl.js';
-import { operatorSocket, signIn, type SocketClient } from '../support/socket-client.js';
+import { signIn, type SocketClient } from '../support/socket-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
-import { numberOf, PUBLIC_BASE, TEST_AUTH_TOKEN, testVoice } from '../support/voice-calls.js';
+import { numberOf, onDuty as onDutyConsole, PUBLIC_BASE, TEST_AUTH_TOKEN, testVoice } from '../support/voice-calls.js';
 
 const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
 const preventionNl = { lines: ['stop-it-now'], languages: ['nl'], topics: ['attraction-to-minors'] };
@@ -89,11 +89,8 @@ describe('The call simulator (npm run call)', () => {
       );
 
     const onDuty = async (id: string) => {
-      const socket = await operatorSocket(server, id);
+      const socket = await onDutyConsole(server, id);
       sockets.push(socket);
-      await socket.next('welcome');
-      socket.send({ type: 'status', status: 'available' });
-      await socket.next('status');
       return socket;
     };
 

@@ -5,7 +5,7 @@ import { COVERAGE_EVERY_MS } from '../../../server/stats/coverage.js';
 import { TestOperator, TestVisitor } from '../../support/chat-parties.js';
 import { operatorSocket, signIn, visitorSocket, type SocketClient } from '../../support/socket-client.js';
 import { startTestServer, type TestServer } from '../../support/test-server.js';
-import { settle } from '../../support/voice-calls.js';
+import { settle } from '../../support/settle.js';
 
 const nl = { lines: ['1712'], languages: ['nl'], topics: ['violence', 'abuse', 'child-abuse'] };
 const queue = { line: '1712', language: 'nl', topic: 'violence', channel: 'chat' };

@@ -6,7 +6,8 @@ import type { SocketClient } from '../../support/socket-client.js';
 import { startTestServer, type TestOperator as OperatorSpec, type TestServer, type TestServerOptions } from '../../support/test-server.js';
 import twilioLib from 'twilio';
 import { CallStates } from '../../../server/voice/call-state.js';
-import { find, numberOf, onDuty, TEST_AUTH_TOKEN, placeCall, PUBLIC_BASE, RecordingTwilioRest, spoken, TestCall, testVoice, TwilioSide, until } from '../../support/voice-calls.js';
+import { find, numberOf, onDuty, TEST_AUTH_TOKEN, placeCall, PUBLIC_BASE, RecordingTwilioRest, spoken, TestCall, testVoice, TwilioSide } from '../../support/voice-calls.js';
+import { until } from '../../support/settle.js';
 
 const nl1712 = { lines: ['1712'], languages: ['nl'], topics: ['violence', 'abuse', 'child-abuse'] };
 const route1712 = { line: '1712', language: 'nl', topic: 'violence' };

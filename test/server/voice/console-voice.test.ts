@@ -4,7 +4,8 @@ import type { CallCapacityRule } from '../../../server/routing/call-capacity.js'
 import { TestVisitor } from '../../support/chat-parties.js';
 import { signIn, visitorSocket } from '../../support/socket-client.js';
 import { startTestServer, type TestServer } from '../../support/test-server.js';
-import { onDuty, placeCall, settle, testVoice } from '../../support/voice-calls.js';
+import { onDuty, placeCall, testVoice } from '../../support/voice-calls.js';
+import { settle } from '../../support/settle.js';
 
 const nl = { lines: ['1712'], languages: ['nl'], topics: ['violence', 'abuse', 'child-abuse'] };
 const route = { line: '1712', language: 'nl', topic: 'violence' };

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { ManualClock } from '../../../server/clock.js';
 import { createLogger } from '../../../server/logging.js';
 import { RETRY_DELAYS_MS, TwilioCleanup, twilioRest } from '../../../server/voice/twilio-cleanup.js';
-import { settle, until } from '../../support/voice-calls.js';
+import { settle, until } from '../../support/settle.js';
 
 const account = { accountSid: `AC${'a'.repeat(32)}`, apiKeySid: `SK${'b'.repeat(32)}`, apiKeySecret: 'key-secret', twimlAppSid: `AP${'c'.repeat(32)}` };
 

@@ -6,7 +6,8 @@ import { encodings } from '../../support/encodings.js';
 import { startMonitoredRedis, type MonitoredRedis } from '../../support/redis-monitor.js';
 import { operatorSocket, type SocketClient } from '../../support/socket-client.js';
 import { startTestServer, type TestServer } from '../../support/test-server.js';
-import { allVerbs, find, numberOf, SENTINEL_CALLER, spoken, TestCall, testVoice, TwilioSide, until } from '../../support/voice-calls.js';
+import { allVerbs, find, numberOf, SENTINEL_CALLER, spoken, TestCall, testVoice, TwilioSide } from '../../support/voice-calls.js';
+import { until } from '../../support/settle.js';
 
 const PREFIX = 'voice';
 const nl = { lines: ['1712'], languages: ['nl'], topics: ['violence', 'abuse', 'child-abuse'] };
