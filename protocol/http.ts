@@ -1,3 +1,4 @@
+import { ACCOUNTS_PATH } from './accounts.js';
 import type { LanguageCode, LineId, TopicId } from './ids.js';
 
 /**
@@ -25,6 +26,8 @@ export const PATHS = {
   statsExport: '/api/stats/export',
   /** GET (supervisor or admin): StaffingResponse, the staffing estimate by queue and hour of the week. */
   statsStaffing: '/api/stats/staffing',
+  /** Admin only: the operator accounts (protocol/accounts.ts lists the requests). */
+  accounts: ACCOUNTS_PATH,
   /** GET: Prometheus text (docs/operations.md); off unless METRICS_TOKEN or METRICS_PORT is set. */
   metrics: '/metrics',
   health: '/healthz',

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { LIMITS } from './limits.js';
+import { roleSchema } from './accounts.js';
 import { base64Schema, channelSchema, idSchema, languageSchema, publicKeySchema, seqSchema } from './ids.js';
 import { supervisorMessageSchema } from './supervisor-messages.js';
 import { ERROR_CODES, type ErrorCode } from './errors.js';
@@ -48,7 +49,7 @@ export type OperatorToServer = z.infer<typeof operatorToServerSchema>;
 const profileSchema = z.strictObject({
   id: idSchema,
   name: z.string(),
-  role: z.enum(['operator', 'supervisor', 'admin']),
+  role: roleSchema,
   lines: z.array(idSchema),
   languages: z.array(languageSchema),
   topics: z.array(idSchema),

@@ -51,5 +51,4 @@ export async function verifyPassword(password: string, stored: string): Promise<
   }
 }
 
-/** Minimum length only: long passphrases beat composition rules (NIST SP 800-63B). */
-export const MIN_PASSWORD_LENGTH = 12;
+export { MIN_PASSWORD_LENGTH } from '../../protocol/accounts.js';
