@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { createApp, type AppDeps } from '../server/app.js';
-import { memoryDirectory } from '../server/auth/operators-file.js';
+import { seededDirectory } from '../server/accounts/directory.js';
 import { hashPassword } from '../server/auth/password.js';
 import { systemClock } from '../server/clock.js';
 import { DEFAULT_TIMINGS, type AppConfig } from '../server/config/app-config.js';
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
     store,
     clock: systemClock,
     logger,
-    directory: memoryDirectory(accounts),
+    directory: await seededDirectory(store, accounts),
     limits: UNLIMITED,
     ...(shared ? { bus: shared.bus, nodeId: settings.nodeId!, keyPrefix: settings.prefix! } : {}),
   };

@@ -10,10 +10,12 @@ import { PATHS, VERSION_PARAM } from '../protocol/http.js';
 import { LIMITS } from '../protocol/limits.js';
 import { AddressKeyer } from './abuse/address-key.js';
 import { authenticate } from './auth/authenticate.js';
-import type { OperatorDirectory } from './auth/operators-file.js';
+import type { AccountDirectory } from './accounts/directory.js';
+import { accountsModule } from './accounts/accounts-module.js';
 import { requestAddress, selfOrigin } from './auth/request-address.js';
-import { SESSION_RECHECK_MS, SessionWatch } from './auth/session-watch.js';
-import { Sessions } from './auth/sessions.js';
+import { announceSessionEvent, onSessionEvents } from './auth/session-events.js';
+import { SESSION_RECHECK_MS, SessionWatch, type ConsoleWatcher } from './auth/session-watch.js';
+import { hashToken, Sessions } from './auth/sessions.js';
 import type { Clock } from './clock.js';
 import type { AppConfig } from './config/app-config.js';
 import { COUNT_ERROR, errorBoundary, sendError } from './http/errors.js';
@@ -52,7 +54,8 @@ export interface AppDeps {
   store: Store;
   clock: Clock;
   logger: Logger;
-  directory: OperatorDirectory;
+  /** The operator accounts: the store's (Redis, memory) or the operators file (accounts/open-directory.ts). */
+  directory: AccountDirectory;
   /** Sees every WebSocket frame; for the privacy audit in tests. */
   frameObserver?: FrameObserver;
   /** Links this node to the others (Redis pub/sub); a node alone gets an in-process bus. */
@@ -71,6 +74,8 @@ export interface QuietlineApp {
   /** /metrics on a port of its own (METRICS_PORT), not listening yet; null otherwise. */
   metricsServer: Server | null;
   nodeId: string;
+  /** Settles once this node hears the other nodes' sign-outs and account changes. */
+  ready: Promise<void>;
   /**
    * Drain: stop taking work (/readyz answers 503), tell every client to reconnect elsewhere
    * (close 1012), wait until what they sent is stored and they are marked away in the store,
@@ -154,7 +159,12 @@ export function createApp(deps: AppDeps): QuietlineApp {
   app.use(PATHS.lines, linesRoute(config, clock, store));
   app.use(statsRoutes(ctx, sessions, directory));
   app.use(PATHS.leave, leaveRoute(visitors));
-  app.use(PATHS.session, sessionRoute({ config, sessions, directory, addresses, logger, signedOut: (token) => sessionWatch.ended(token) }));
+  const signedOut = (token: string) => {
+    sessionWatch.ended(token);
+    void announceSessionEvent(bus, prefix, { type: 'signed-out', session: hashToken(token) }, logger);
+  };
+  app.use(PATHS.session, sessionRoute({ config, sessions, directory, addresses, logger, signedOut }));
+  app.use(accountsModule({ config, sessions, directory, bus, prefix, logger }));
   const voice = config.voice
     ? voiceModule({ ctx, voice: config.voice, visitors, dispatcher, sweeper, sessions, directory, ...(deps.twilioRest ? { rest: deps.twilioRest } : {}) })
     : null;
@@ -222,7 +232,7 @@ export function createApp(deps: AppDeps): QuietlineApp {
                 if (ok) checkedAt = clock.now();
                 return ok;
               },
-              watch: (expire: () => void) => sessionWatch.add(token, expire),
+              watch: (watcher: ConsoleWatcher) => sessionWatch.add(token, auth.account.id, watcher),
             };
             served(serveOperator(ws, auth.account, session, { ctx, desk, connections, budget, observer: frameObserver, supervision }));
           }
@@ -272,6 +282,10 @@ export function createApp(deps: AppDeps): QuietlineApp {
     if (!closing) void connections.resync();
   });
 
+  const ready = onSessionEvents(bus, prefix, (event) => void sessionWatch.heard(event).catch(() => undefined)).catch((error: unknown) => {
+    // The minute's re-check still ends removed accounts' consoles here.
+    logger.error({ event: 'session-events.unsubscribed', ...errorFields(error) }, 'session events not subscribed');
+  });
   dispatcher.start();
   sessionWatch.start();
   sweeper.start();
@@ -283,6 +297,7 @@ export function createApp(deps: AppDeps): QuietlineApp {
     server,
     metricsServer,
     nodeId,
+    ready,
     async close() {
       closing = true;
       clearInterval(heartbeat);

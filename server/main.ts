@@ -5,7 +5,8 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.js';
 import { demoAccounts } from './auth/demo-accounts.js';
-import { checkAccountsAgainstLines, fileDirectory, memoryDirectory, readOperatorsFile, type OperatorDirectory } from './auth/operators-file.js';
+import { storeDirectory, type AccountDirectory } from './accounts/directory.js';
+import { openAccounts } from './accounts/open-directory.js';
 import { systemClock } from './clock.js';
 import { buildAppConfig, relayLimits } from './config/build-app-config.js';
 import { ConfigError, loadLinesConfig } from './config/lines-config.js';
@@ -28,17 +29,6 @@ async function main(): Promise<void> {
   if (!existsSync(publicDir)) throw new ConfigError(`${publicDir}: missing; run \`npm run build\` first`);
 
   const demo = runModeOf(settings, process.env) === 'demo';
-  let directory: OperatorDirectory;
-  let demoPasswords: Map<string, string> | null = null;
-  if (demo) {
-    const { accounts, passwords } = await demoAccounts(lines);
-    directory = memoryDirectory(accounts);
-    demoPasswords = passwords;
-  } else {
-    // Fail now, not at first sign-in: the file parses and names only known lines and topics.
-    checkAccountsAgainstLines(await readOperatorsFile(settings.QUIETLINE_OPERATORS), lines, settings.QUIETLINE_OPERATORS);
-    directory = fileDirectory(settings.QUIETLINE_OPERATORS);
-  }
   // Real operators must prove their identity to visitors; demo accounts have none to prove.
   const orgPublicKey = demo ? null : await readOrgPublicKey(settings.QUIETLINE_ORG_PUBLIC_KEY);
   if (!demo && !orgPublicKey) {
@@ -47,17 +37,6 @@ async function main(): Promise<void> {
     );
   }
   await checkBuildMatches(publicDir, orgPublicKey);
-  const localBase = `http://${settings.HOST === '0.0.0.0' ? 'localhost' : settings.HOST}:${settings.PORT}`;
-  const voice = readVoiceConfig(settings, demo, localBase);
-  const config = buildAppConfig(
-    // The demo runs on plain http at any hour; a real deployment keeps both safeguards.
-    demo ? { ...settings, QUIETLINE_IGNORE_HOURS: true, COOKIE_SECURE: false } : settings,
-    lines,
-    publicDir,
-    orgPublicKey,
-    voice,
-  );
-
   // A suffix per start: a node restarted under the same name must not be taken for the one
   // before it, whose sockets (recorded in Redis as held by that name) died with it.
   const nodeId = `${settings.QUIETLINE_NODE_ID ?? hostname()}-${randomBytes(3).toString('hex')}`;
@@ -70,6 +49,31 @@ async function main(): Promise<void> {
     logger,
   });
   const { store, bus } = shared;
+  // Demo accounts live in the store, so the demo's admin can manage them like real ones.
+  let directory: AccountDirectory;
+  let demoPasswords: Map<string, string> | null = null;
+  if (demo) {
+    const { accounts, passwords } = await demoAccounts(lines);
+    directory = storeDirectory(store, 'memory');
+    for (const account of accounts) if (!(await directory.create(account))) await directory.replace(account);
+    demoPasswords = passwords;
+  } else {
+    // Fail now, not at first sign-in: the accounts parse and name only known lines and topics.
+    const opened = await openAccounts(shared, settings.QUIETLINE_OPERATORS, lines);
+    directory = opened.directory;
+    if (opened.imported > 0) logger.info({ event: 'accounts.imported', count: opened.imported }, 'operators file copied into Redis');
+  }
+  const localBase = `http://${settings.HOST === '0.0.0.0' ? 'localhost' : settings.HOST}:${settings.PORT}`;
+  const voice = readVoiceConfig(settings, demo, localBase);
+  const config = buildAppConfig(
+    // The demo runs on plain http at any hour; a real deployment keeps both safeguards.
+    demo ? { ...settings, QUIETLINE_IGNORE_HOURS: true, COOKIE_SECURE: false } : settings,
+    lines,
+    publicDir,
+    orgPublicKey,
+    voice,
+  );
+
   const app = createApp({
     config,
     store,
@@ -81,6 +85,7 @@ async function main(): Promise<void> {
     directory,
     limits: relayLimits(settings),
   });
+  await app.ready;
   await new Promise<void>((resolve) => app.server.listen(settings.PORT, settings.HOST, resolve));
   if (app.metricsServer && config.metrics?.port) {
     await new Promise<void>((resolve) => app.metricsServer!.listen(config.metrics!.port!, config.metrics!.host, resolve));

@@ -1,4 +1,5 @@
-import type { OperatorAccount, OperatorDirectory } from './operators-file.js';
+import type { OperatorAccount } from '../accounts/account.js';
+import type { OperatorDirectory } from '../accounts/directory.js';
 import { credentialOf, type Sessions } from './sessions.js';
 
 export type Authentication =

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { LinesConfig } from '../config/lines-config.js';
-import type { OperatorAccount } from './operators-file.js';
+import type { OperatorAccount } from '../accounts/account.js';
 import { hashPassword } from './password.js';
 
 /**
@@ -19,6 +19,8 @@ export async function demoAccounts(lines: LinesConfig): Promise<{ accounts: Oper
     { id: 'demo-prevention', name: 'Sam', role: 'operator' as const, languages: ['fr', 'nl'], ...of('perpetrator-prevention', ['fr', 'nl']) },
     // Sees the supervisor's live view and the export; takes 1712's chats too if set available.
     { id: 'demo-supervisor', name: 'Mira', role: 'supervisor' as const, languages: ['nl', 'en'], ...of('victim-support', ['nl']) },
+    // Sees the same, and manages the accounts (add, edit, reset a password, remove).
+    { id: 'demo-admin', name: 'Jo', role: 'admin' as const, languages: ['fr', 'en'], ...of('victim-support', ['fr']) },
   ];
   const passwords = new Map<string, string>();
   const accounts = await Promise.all(

@@ -28,4 +28,6 @@ export interface Bus {
 export const channels = {
   visitor: (prefix: string, ticketId: string) => `${prefix}:{t:${ticketId}}:to-visitor`,
   operator: (prefix: string, operatorId: string) => `${prefix}:{o:${operatorId}}:to-operator`,
+  /** Sign-outs and account changes, heard by every node (auth/session-events.ts). */
+  sessions: (prefix: string) => `${prefix}:{sessions}:events`,
 };

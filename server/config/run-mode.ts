@@ -9,6 +9,8 @@ export interface RunModeInputs {
   operatorsPathSet: boolean;
   operatorsPath: string;
   operatorsFileExists: boolean;
+  /** Whether the accounts are in Redis (REDIS_URL or REDIS_CLUSTER_NODES): no file needed. */
+  sharedStore?: boolean;
 }
 
 /**
@@ -18,7 +20,7 @@ export interface RunModeInputs {
  */
 export function runMode(inputs: RunModeInputs): 'demo' | 'configured' {
   if (inputs.demo === true) return 'demo';
-  if (inputs.operatorsFileExists) return 'configured';
+  if (inputs.operatorsFileExists || inputs.sharedStore) return 'configured';
   if (inputs.demo === undefined && !inputs.operatorsPathSet) return 'demo';
   throw new ConfigError(
     `environment: QUIETLINE_OPERATORS: no operators file at ${inputs.operatorsPath} (create it with \`npm run operators -- add …\`, or set QUIETLINE_DEMO=1 for the demo)`,
@@ -32,5 +34,6 @@ export function runModeOf(settings: Settings, env: NodeJS.ProcessEnv): 'demo' | 
     operatorsPathSet: env.QUIETLINE_OPERATORS !== undefined,
     operatorsPath: settings.QUIETLINE_OPERATORS,
     operatorsFileExists: existsSync(settings.QUIETLINE_OPERATORS),
+    sharedStore: Boolean(settings.REDIS_URL || settings.REDIS_CLUSTER_NODES?.trim()),
   });
 }

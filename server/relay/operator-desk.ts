@@ -1,6 +1,6 @@
 import type { OperatorId, TicketId } from '../../protocol/ids.js';
 import type { TimerHandle } from '../clock.js';
-import { operatorProfile, type OperatorAccount } from '../auth/operators-file.js';
+import { operatorProfile, type OperatorAccount } from '../accounts/account.js';
 import { checkChatKey, type ChatKeyProof } from '../../identity/certificates.js';
 import { assignedMessage, connectedMessage } from './chat-messages.js';
 import type { PresenceStatus, Ticket } from '../routing/types.js';

@@ -1,7 +1,8 @@
 import type { WebSocket } from 'ws';
 import { CLOSE_CODES } from '../../protocol/close-codes.js';
 import { operatorToServerSchema, type OperatorToServer, type ServerToOperator } from '../../protocol/operator-messages.js';
-import { supervises, type OperatorAccount } from '../auth/operators-file.js';
+import { supervises, type OperatorAccount } from '../accounts/account.js';
+import type { ConsoleWatcher } from '../auth/session-watch.js';
 import { errorFields } from '../logging.js';
 import type { MessageBudget } from './message-budget.js';
 import type { OperatorDesk } from './operator-desk.js';
@@ -29,15 +30,20 @@ export interface OperatorSocketDeps {
 /** The session a console socket runs under. */
 export interface ConsoleSession {
   stillSignedIn(): Promise<boolean>;
-  /** Have `expire` called when the session ends while the socket is quiet; returns an unwatch. */
-  watch(expire: () => void): () => void;
+  /** Be told when the session ends or its account changes while the socket is open; returns an unwatch. */
+  watch(watcher: ConsoleWatcher): () => void;
 }
 
 /** Resolves once the socket has closed and everything it started is done (for draining). */
 export function serveOperator(socket: WebSocket, account: OperatorAccount, session: ConsoleSession, deps: OperatorSocketDeps): Promise<void> {
   const { ctx, desk, connections, budget, observer, supervision } = deps;
   const peer = new Peer<ServerToOperator>(socket, 'operator', observer, (code) => ctx.metrics.error(code));
-  const unwatch = session.watch(() => peer.fail('ERR_SESSION_EXPIRED'));
+  const unwatch = session.watch({
+    expired: () => peer.fail('ERR_SESSION_EXPIRED'),
+    // An admin changed the account (skills, capacity, role): the console reconnects at once,
+    // as from a draining node, and works under the account as it is now.
+    changed: () => peer.close(CLOSE_CODES.serviceRestart, 'account-changed'),
+  });
   const budgetKey = budget.connectionKey();
   const me = account.id;
   let queue: Promise<void> = desk.connected(peer, account).then(() => {

@@ -1,7 +1,8 @@
 import express, { type Router } from 'express';
 import { PATHS, type StaffingResponse } from '../../protocol/http.js';
 import { authenticate } from '../auth/authenticate.js';
-import { supervises, type OperatorDirectory } from '../auth/operators-file.js';
+import { supervises } from '../accounts/account.js';
+import type { OperatorDirectory } from '../accounts/directory.js';
 import type { Sessions } from '../auth/sessions.js';
 import { sendError } from '../http/errors.js';
 import { sessionCookie } from '../http/session-route.js';

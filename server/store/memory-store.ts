@@ -6,6 +6,7 @@ import { bucketId, type Aggregate, type AggregateField, type AggregateKey } from
 import type { ChatKeyProof } from '../../identity/certificates.js';
 import { DEFAULT_CALL_CAPACITY_RULE, fits, type CallCapacityRule } from '../routing/call-capacity.js';
 import { TtlMap } from './ttl-map.js';
+import type { OperatorAccount } from '../accounts/account.js';
 import {
   HANDLE_TIME_SAMPLES,
   HANDLE_TIME_TTL_MS,
@@ -47,6 +48,7 @@ export class MemoryStore implements Store {
   private readonly buckets: TtlMap<string, Aggregate>;
   private readonly nodes: TtlMap<string, true>;
   private readonly leases: TtlMap<string, string>;
+  private readonly accounts = new Map<OperatorId, OperatorAccount>();
   /**
    * Waiting tickets by line × language × topic queue, and by line × language (for places),
    * in creation order (a Set keeps insertion order); `order` numbers tickets as created.
@@ -369,6 +371,25 @@ export class MemoryStore implements Store {
 
   async deleteSession(tokenHash: string): Promise<void> {
     this.sessions.delete(tokenHash);
+  }
+
+  async listAccounts(): Promise<OperatorAccount[]> {
+    return [...this.accounts.values()].map((a) => structuredClone(a));
+  }
+
+  async getAccount(id: OperatorId): Promise<OperatorAccount | undefined> {
+    const account = this.accounts.get(id);
+    return account && structuredClone(account);
+  }
+
+  async putAccount(account: OperatorAccount, mode: 'create' | 'replace'): Promise<boolean> {
+    if (this.accounts.has(account.id) !== (mode === 'replace')) return false;
+    this.accounts.set(account.id, structuredClone(account));
+    return true;
+  }
+
+  async deleteAccount(id: OperatorId): Promise<boolean> {
+    return this.accounts.delete(id);
   }
 
   async countAggregate(key: AggregateKey, field: AggregateField, ttlMs: number, amount = 1): Promise<void> {

@@ -35,6 +35,8 @@ import type { LanguageCode, LineId, OperatorId, TicketId, TopicId } from '../../
  *   P:{agg}:<tally>:<day>       hash    a local day's tally: missed (operator → offers
  *                                       missed), coverage (line|language|what → count)
  *   P:{ht:<line>}:times|exp     list / string   recent handle times of a line and their expiry
+ *   P:{accounts}:all            hash    operator id → their account (JSON); no TTL: staff
+ *                                       records, kept until removed (accounts/directory.ts)
  */
 export class RedisKeys {
   constructor(readonly prefix: string) {
@@ -125,6 +127,10 @@ export class RedisKeys {
   /** A live phone call's small records (server/voice/call-state.ts), by their opaque key. */
   callState(key: string): string {
     return `${this.prefix}:{c:${enc(key)}}:call`;
+  }
+
+  get accounts(): string {
+    return `${this.prefix}:{accounts}:all`;
   }
 
   session(tokenHash: string): string {

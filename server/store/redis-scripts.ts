@@ -481,6 +481,23 @@ redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return 1
 `);
 
+/** KEYS: hash. ARGV: field, value, 'create' | 'replace'. 1 if written, 0 if the mode forbade it. */
+export const hashPut = script('hashPut', `
+if (redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1) ~= (ARGV[3] == 'replace') then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return 1
+`);
+
+/** KEYS: hash. ARGV: field. */
+export const hashGet = script('hashGet', `
+return redis.call('HGET', KEYS[1], ARGV[1])
+`);
+
+/** KEYS: hash. ARGV: field. 1 if it was there. */
+export const hashDelete = script('hashDelete', `
+return redis.call('HDEL', KEYS[1], ARGV[1])
+`);
+
 /** KEYS: any. */
 export const keyDelete = script('keyDelete', `
 return redis.call('DEL', KEYS[1])

@@ -6,6 +6,7 @@ import { DEFAULT_CALL_CAPACITY_RULE, type CallCapacityRule } from '../routing/ca
 import { errorFields, type Logger } from '../logging.js';
 import type { Offer, OperatorPresence, PresenceStatus, QueueRef, RoutingTicket, Ticket } from '../routing/types.js';
 import { bucketId, type Aggregate, type AggregateField, type AggregateKey } from '../stats/aggregates.js';
+import { parseAccount, type OperatorAccount } from '../accounts/account.js';
 import { RedisLink, type LuaScript } from './redis-connection.js';
 import { RedisKeys } from './redis-keys.js';
 import {
@@ -468,6 +469,31 @@ export class RedisStore implements Store {
 
   async deleteSession(tokenHash: string): Promise<void> {
     await this.run(lua.keyDelete, [this.keys.session(tokenHash)], []);
+  }
+
+  // ---- operator accounts ----
+
+  async listAccounts(): Promise<OperatorAccount[]> {
+    const flat = (await this.run(lua.hashGetAll, [this.keys.accounts], [])) as string[];
+    const accounts: OperatorAccount[] = [];
+    for (let i = 1; i < flat.length; i += 2) {
+      const account = parseAccount(flat[i]!);
+      if (account) accounts.push(account);
+    }
+    return accounts.sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  async getAccount(id: OperatorId): Promise<OperatorAccount | undefined> {
+    const value = (await this.run(lua.hashGet, [this.keys.accounts], [id])) as string | null;
+    return value ? parseAccount(value) : undefined;
+  }
+
+  async putAccount(account: OperatorAccount, mode: 'create' | 'replace'): Promise<boolean> {
+    return (await this.run(lua.hashPut, [this.keys.accounts], [account.id, JSON.stringify(account), mode])) === 1;
+  }
+
+  async deleteAccount(id: OperatorId): Promise<boolean> {
+    return (await this.run(lua.hashDelete, [this.keys.accounts], [id])) === 1;
   }
 
   // ---- aggregates and handle times ----

@@ -4,6 +4,7 @@ import type { Offer, OperatorPresence, PresenceStatus, QueueRef, RoutingTicket, 
 import type { Aggregate, AggregateField, AggregateKey } from '../stats/aggregates.js';
 import type { ChatKeyProof } from '../../identity/certificates.js';
 import type { CallCapacityRule } from '../routing/call-capacity.js';
+import type { OperatorAccount } from '../accounts/account.js';
 
 export type PresenceProfile = Pick<OperatorPresence, 'id' | 'name' | 'lines' | 'languages' | 'topics' | 'capacity'>;
 
@@ -176,6 +177,17 @@ export interface Store {
   putSession(tokenHash: string, session: OperatorSession, ttlMs: number): Promise<void>;
   getSession(tokenHash: string): Promise<OperatorSession | undefined>;
   deleteSession(tokenHash: string): Promise<void>;
+
+  /**
+   * Operator accounts, when the store holds them (accounts/open-directory.ts): staff records,
+   * not a visitor's, so they have no TTL and stay until removed. A record that no longer
+   * parses reads as no account, never as an error that would stop every sign-in.
+   */
+  listAccounts(): Promise<OperatorAccount[]>;
+  getAccount(id: OperatorId): Promise<OperatorAccount | undefined>;
+  /** 'create' writes only if the id is free, 'replace' only if it exists; says whether it wrote. */
+  putAccount(account: OperatorAccount, mode: 'create' | 'replace'): Promise<boolean>;
+  deleteAccount(id: OperatorId): Promise<boolean>;
 
   /**
    * Add `amount` (default 1, a whole number) to one field of an anonymous bucket (a quarter

@@ -2,7 +2,7 @@ import express, { type Request, type Router } from 'express';
 import twilio from 'twilio';
 import { PATHS, type VoiceTokenResponse } from '../../protocol/http.js';
 import { authenticate } from '../auth/authenticate.js';
-import type { OperatorDirectory } from '../auth/operators-file.js';
+import type { OperatorDirectory } from '../accounts/directory.js';
 import type { Sessions } from '../auth/sessions.js';
 import { sendError } from '../http/errors.js';
 import { sessionCookie } from '../http/session-route.js';

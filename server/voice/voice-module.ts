@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import type { OperatorDirectory } from '../auth/operators-file.js';
+import type { OperatorDirectory } from '../accounts/directory.js';
 import type { Sessions } from '../auth/sessions.js';
 import type { Dispatcher } from '../relay/dispatcher.js';
 import type { RelayContext } from '../relay/relay-context.js';

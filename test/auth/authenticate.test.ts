@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { authenticate } from '../../server/auth/authenticate.js';
-import type { OperatorAccount, OperatorDirectory } from '../../server/auth/operators-file.js';
+import type { OperatorAccount } from '../../server/accounts/account.js';
+import type { OperatorDirectory } from '../../server/accounts/directory.js';
 import { Sessions } from '../../server/auth/sessions.js';
 import { ManualClock } from '../../server/clock.js';
 import { MemoryStore } from '../../server/store/memory-store.js';

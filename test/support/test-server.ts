@@ -5,7 +5,8 @@ import { createApp, type AppDeps, type QuietlineApp } from '../../server/app.js'
 import type { Bus } from '../../server/bus/bus.js';
 import type { Store } from '../../server/store/store.js';
 import { withOutages, type Outage } from './outage-store.js';
-import { memoryDirectory, type OperatorAccount } from '../../server/auth/operators-file.js';
+import type { OperatorAccount } from '../../server/accounts/account.js';
+import { seededDirectory } from '../../server/accounts/directory.js';
 import { hashPassword } from '../../server/auth/password.js';
 import { ManualClock, systemClock, type Clock } from '../../server/clock.js';
 import { DEFAULT_TIMINGS, type AppConfig } from '../../server/config/app-config.js';
@@ -129,9 +130,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.twilioRest ? { twilioRest: options.twilioRest } : {}),
     logger: createLogger({ level: 'debug', destination }),
-    directory: memoryDirectory(accounts),
+    directory: await seededDirectory(store, accounts),
     frameObserver: (direction, kind, frame) => frames.push({ direction, kind, frame }),
   });
+  await app.ready;
   await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
   const { port } = app.server.address() as AddressInfo;
   return {

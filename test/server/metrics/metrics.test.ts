@@ -107,8 +107,8 @@ async function appDeps() {
   const { MemoryStore } = await import('../../../server/store/memory-store.js');
   const { systemClock } = await import('../../../server/clock.js');
   const { createLogger } = await import('../../../server/logging.js');
-  const { memoryDirectory } = await import('../../../server/auth/operators-file.js');
+  const { storeDirectory } = await import('../../../server/accounts/directory.js');
   const store = new MemoryStore(systemClock);
   await store.init();
-  return { store, clock: systemClock, logger: createLogger({ level: 'silent' }), directory: memoryDirectory([]) };
+  return { store, clock: systemClock, logger: createLogger({ level: 'silent' }), directory: storeDirectory(store, 'memory') };
 }
