@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { ManualClock } from '../../server/clock.js';
+import type { OperatorAccount } from '../../server/accounts/account.js';
 import type { PresenceStatus, QueueRef, RoutingTicket, Ticket } from '../../server/routing/types.js';
 import { waitingTicket } from '../support/routing-fixtures.js';
 import { newCallTicket } from '../../server/routing/new-ticket.js';
@@ -1159,6 +1160,51 @@ export function storeContract(name: string, make: (clock: ManualClock) => Promis
         await store.deleteSession('hash-1');
         expect(await store.getSession('hash-1')).to.equal(undefined);
         await store.deleteSession('never-there');
+      });
+    });
+
+    describe('operator accounts', () => {
+      // A real scrypt hash's shape (the schema checks it); what it hashes does not matter here.
+      const HASH = `scrypt$1024$8$1$${'A'.repeat(22)}$${'B'.repeat(43)}`;
+      const account = (id: string, capacity = 3): OperatorAccount => ({
+        id, name: `Name of ${id}`, role: 'operator', lines: ['1712'], languages: ['nl'], topics: ['violence'], capacity, passwordHash: HASH,
+      });
+
+      it('[ST125] creates an account only under a free id, and returns it as put', async () => {
+        expect(await store.putAccount(account('anna'), 'create')).to.equal(true);
+        expect(await store.putAccount(account('anna', 5), 'create')).to.equal(false);
+        expect(await store.getAccount('anna')).to.deep.equal(account('anna'));
+        expect(await store.getAccount('bert')).to.equal(undefined);
+      });
+
+      it('[ST126] replaces only an account that exists', async () => {
+        expect(await store.putAccount(account('anna'), 'replace')).to.equal(false);
+        expect(await store.getAccount('anna')).to.equal(undefined);
+        await store.putAccount(account('anna'), 'create');
+        expect(await store.putAccount(account('anna', 5), 'replace')).to.equal(true);
+        expect((await store.getAccount('anna'))?.capacity).to.equal(5);
+      });
+
+      it('[ST127] lists every account and deletes one, saying whether it was there', async () => {
+        await store.putAccount(account('bert'), 'create');
+        await store.putAccount(account('anna'), 'create');
+        expect((await store.listAccounts()).map((a) => a.id).sort()).to.deep.equal(['anna', 'bert']);
+        expect(await store.deleteAccount('anna')).to.equal(true);
+        expect(await store.deleteAccount('anna')).to.equal(false);
+        expect((await store.listAccounts()).map((a) => a.id)).to.deep.equal(['bert']);
+      });
+
+      it('[ST128] keeps accounts however much time passes: they are staff records, not a chat\'s', async () => {
+        await store.putAccount(account('anna'), 'create');
+        clock.advance(400 * 24 * 60 * MINUTE);
+        expect(await store.getAccount('anna')).to.deep.equal(account('anna'));
+      });
+
+      it('[ST129] gives each caller its own copy, so changing one changes nothing stored', async () => {
+        await store.putAccount(account('anna'), 'create');
+        const read = await store.getAccount('anna');
+        read!.lines.push('108');
+        expect((await store.getAccount('anna'))?.lines).to.deep.equal(['1712']);
       });
     });
 
