@@ -139,7 +139,7 @@ export class Dispatcher {
   }
 
   /** Where a new ticket stands now, for the first `queued` reply; watched from then on. */
-  async standing(ticket: Ticket): Promise<Standing> {
+  async standing(ticket: Ticket): Promise<{ told: Standing; operators: OperatorPresence[] }> {
     this.watch(ticket);
     const [positions, operators] = await Promise.all([this.ctx.store.queuePositions([ticket]), this.ctx.store.listPresence()]);
     const position = positions.get(ticket.id) ?? 1;
@@ -147,7 +147,7 @@ export class Dispatcher {
     const told = standingOf(position, staffing, await this.ctx.store.recentHandleTimes(ticket.line));
     // The caller tells the visitor this; later runs send only changes from it.
     this.told.set(ticket.id, summary(told));
-    return told;
+    return { told, operators };
   }
 
   /**

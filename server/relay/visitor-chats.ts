@@ -122,14 +122,17 @@ export class VisitorChats {
     // From here the visitor must get their token whatever the store does: without it the
     // chat could not be resumed. A place we cannot read now is told by the next run; until
     // then nothing is promised (no estimate, nobody known to be on duty).
-    const standing = await this.dispatcher.standing(ticket).catch((): Standing => ({ position: 1, estimate: null, available: false }));
+    const { told: standing, operators } = await this.dispatcher
+      .standing(ticket)
+      .catch(() => ({ told: { position: 1, estimate: null, available: false } satisfies Standing, operators: null }));
     await this.connections.toLocalVisitor(id, { type: 'queued', chat: id, token: id + secret, ...standing });
     // Language and topic go to the aggregates only: a log line per contact must not say them.
     this.ctx.logger.info({ event: 'ticket.created', ticket: id, line: ticket.line }, 'ticket created');
     await countChat(this.ctx, ticket, 'requested').catch((error: unknown) =>
       this.ctx.logger.warn({ event: 'count.failed', ticket: id, ...errorFields(error) }, 'not counted'),
     );
-    await countArrival(this.ctx, ticket.line, ticket.language, standing.available);
+    // Unknown who was on duty (the store did not answer): not counted either way.
+    if (operators) await countArrival(this.ctx, ticket, operators);
     await this.dispatcher.schedule();
   }
 

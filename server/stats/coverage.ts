@@ -4,7 +4,8 @@ import type { LineConfig } from '../config/lines-config.js';
 import { errorFields } from '../logging.js';
 import type { RelayContext } from '../relay/relay-context.js';
 import { DAY_TALLY_TTL_MS } from '../relay/relay-context.js';
-import { languagesOnDuty, staffedFor } from '../routing/availability.js';
+import { languagesOnDuty, staffedFor, type Route } from '../routing/availability.js';
+import type { OperatorPresence } from '../routing/types.js';
 import { isOpen } from '../routing/opening-hours.js';
 import { aggregateKeys, localDate } from './aggregates.js';
 
@@ -32,11 +33,16 @@ function openNow(ctx: RelayContext, line: LineConfig, at: number): boolean {
   return ctx.config.ignoreHours || isOpen({ timezone: line.timezone, hours: line.hours, holidays: ctx.config.lines.holidays }, at);
 }
 
-/** A contact arrived in `language` on `line`: counted if nobody on duty could answer it. */
-export async function countArrival(ctx: RelayContext, line: LineId, language: LanguageCode, answerable: boolean): Promise<void> {
-  if (answerable) return;
+/**
+ * A contact arrived: counted when it came in an uncovered minute, when nobody on duty could
+ * answer in its language on its line (on any of the line's topics, as the minutes are counted),
+ * so that the contacts belong to the minutes they are shown beside.
+ */
+export async function countArrival(ctx: RelayContext, route: Route, operators: readonly OperatorPresence[]): Promise<void> {
+  const line = ctx.line(route.line);
+  if (!line || languagesOnDuty(line, operators).includes(route.language)) return;
   const day = localDate(ctx.clock.now(), ctx.config.lines.timezone);
-  await ctx.store.countDay('coverage', day, coverageField(line, language, 'contactsUncovered'), DAY_TALLY_TTL_MS).catch(() => undefined);
+  await ctx.store.countDay('coverage', day, coverageField(route.line, route.language, 'contactsUncovered'), DAY_TALLY_TTL_MS).catch(() => undefined);
 }
 
 /** The once-a-minute sample of who can answer in which language. */

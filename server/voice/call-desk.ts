@@ -11,7 +11,6 @@ import { newCallTicket } from '../routing/new-ticket.js';
 import type { Ticket } from '../routing/types.js';
 import type { Unanswered } from '../stats/aggregates.js';
 import { countArrival } from '../stats/coverage.js';
-import { anyoneOnDuty } from '../routing/availability.js';
 import type { CallStates } from './call-state.js';
 
 /** A call's ticket made again: from its first arrival, passed over by some, already counted. */
@@ -80,8 +79,8 @@ export class CallDesk {
       await countChat(this.ctx, ticket, 'requested').catch((error: unknown) =>
         logger.warn({ event: 'count.failed', ticket: id, ...errorFields(error) }, 'not counted'),
       );
-      const operators = await store.listPresence().catch(() => []);
-      await countArrival(this.ctx, ticket.line, ticket.language, anyoneOnDuty(operators, ticket));
+      const operators = await store.listPresence().catch(() => null);
+      if (operators) await countArrival(this.ctx, ticket, operators);
     }
     void this.dispatcher.schedule();
   }

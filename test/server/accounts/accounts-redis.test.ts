@@ -115,7 +115,7 @@ describe('Accounts on Redis, shared by every node', () => {
     const dir = mkdtempSync(join(tmpdir(), 'quietline-import-'));
     try {
       const file = join(dir, 'operators.json');
-      const account = { id: 'lou', name: 'Lou', role: 'operator', ...nl, capacity: 3, passwordHash: await hashPassword('passphrase for lou', TEST_SCRYPT) };
+      const account = { id: 'lou', name: 'Lou', role: 'operator' as const, ...nl, capacity: 3, passwordHash: await hashPassword('passphrase for lou', TEST_SCRYPT) };
       writeFileSync(file, JSON.stringify({ operators: [account] }));
       const lines = await loadLinesConfig(linesFile);
       const fresh = await openSharedState({ redisUrl: redis.url, prefix: `${prefix}-import`, clock: systemClock, logger: pino({ level: 'silent' }) });

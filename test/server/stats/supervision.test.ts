@@ -19,6 +19,8 @@ describe('Supervision: live figures and the export', () => {
       operators: [
         { id: 'anna', ...nl, capacity: 1 },
         { id: 'sofie', name: 'Sofie', role: 'supervisor', ...nl },
+        // Dutch on 1712, but one topic only.
+        { id: 'bo', ...nl, topics: ['violence'] },
       ],
     });
 
@@ -90,10 +92,13 @@ describe('Supervision: live figures and the export', () => {
     let figures = await next(sofie, 3 * COVERAGE_EVERY_MS);
     const dutch = () => figures.coverage.find((c) => c.line === '1712' && c.language === 'nl')!;
     expect(dutch()).to.deep.equal({ line: '1712', language: 'nl', uncoveredMinutes: 3, contactsUncovered: 1 });
-    // …then Anna is on duty: the minutes stop, and a visitor who comes now is answerable.
-    const anna = new TestOperator(await operatorSocket(server, 'anna'));
-    await anna.available();
+    // …then Bo is on duty: Dutch is covered, so the minutes stop, and a visitor who comes
+    // now is not counted either, even on a topic Bo does not take: the contacts are those
+    // of the uncovered minutes, whatever their topic.
+    const bo = new TestOperator(await operatorSocket(server, 'bo'));
+    await bo.available();
     await TestVisitor.request(await visitorSocket(server), '1712', 'nl', 'violence');
+    await TestVisitor.request(await visitorSocket(server), '1712', 'nl', 'abuse');
     figures = await next(sofie, 2 * COVERAGE_EVERY_MS);
     expect(dutch()).to.deep.equal({ line: '1712', language: 'nl', uncoveredMinutes: 3, contactsUncovered: 1 });
     // French on Stop It Now! had nobody all along.
