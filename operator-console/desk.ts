@@ -11,6 +11,7 @@ import { PROTOCOL_VERSION } from '../protocol/version.js';
 import { h } from '../browser-shared/dom.js';
 import { DropNotice } from '../browser-shared/drop-notice.js';
 import { ReconnectingSocket } from '../browser-shared/reconnecting-socket.js';
+import { AccountsView } from './accounts/accounts-view.js';
 import { getLines, getSession } from './api.js';
 import { ChatLink } from './chat-link.js';
 import { formatDate, live, t } from './i18n.js';
@@ -67,6 +68,12 @@ export class Desk {
   private readonly identityPanel: IdentityPanel;
   /** Supervisors and admins only: the live figures (hidden for an operator). */
   private readonly supervision = new SupervisorView({ lineName: (id) => this.lineName(id) });
+  /** Admins only: the operator accounts (hidden for supervisors and operators). */
+  private readonly accounts = new AccountsView({
+    lineName: (id) => this.lineName(id),
+    ownId: () => this.operatorId,
+    signedOut: (code) => this.signedOut(code),
+  });
   private operatorId = '';
 
   constructor(private readonly deps: DeskDeps) {
@@ -110,6 +117,7 @@ export class Desk {
       h('section', { class: 'chats', 'aria-labelledby': 'chats-heading' },
         h('h2', { id: 'chats-heading', tabindex: -1 }, live(() => t('desk.chats')), ' ', this.chatCount), this.noChats, this.panelList),
       this.supervision.el,
+      this.accounts.el,
     );
   }
 
@@ -142,6 +150,7 @@ export class Desk {
     this.offers.clear();
     this.calls.stop();
     this.supervision.stop();
+    this.accounts.stop();
     for (const { link, panel } of this.chats.values()) {
       link.wipe();
       panel.dispose();
@@ -164,6 +173,7 @@ export class Desk {
         this.refreshIdentity();
         this.deps.topBar.setOperator(m.operator.name);
         this.supervision.setShown(m.operator.role !== 'operator');
+        this.accounts.setShown(m.operator.role === 'admin');
         this.deps.topBar.setStatus(m.status);
         this.setAlert('');
         this.refreshCounts();
