@@ -64,7 +64,7 @@ export function statsRoutes(ctx: RelayContext, sessions: Sessions, directory: Op
       const today = dayStart(now, tz);
       const from = dayStart(today - STAFFING_WEEKS * 7 * 24 * 3600_000 + 12 * 3600_000, tz);
       const buckets = (await ctx.store.aggregatesSince(from)).filter((b) => Date.parse(b.start) < today);
-      res.json({ weeks: STAFFING_WEEKS, from: new Date(from).toISOString(), to: new Date(today).toISOString(), rows: staffingEstimate(buckets, ctx.config.lines) } satisfies StaffingResponse);
+      res.json({ weeks: STAFFING_WEEKS, from: new Date(from).toISOString(), to: new Date(today).toISOString(), rows: staffingEstimate(buckets, ctx.config.lines, { from, to: today }) } satisfies StaffingResponse);
     })().catch(next);
   });
   return router;
