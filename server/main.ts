@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.js';
 import { demoAccounts } from './auth/demo-accounts.js';
-import { storeDirectory, type AccountDirectory } from './accounts/directory.js';
+import { processDirectory, type AccountDirectory } from './accounts/directory.js';
 import { openAccounts } from './accounts/open-directory.js';
 import { systemClock } from './clock.js';
 import { buildAppConfig, relayLimits } from './config/build-app-config.js';
@@ -49,13 +49,12 @@ async function main(): Promise<void> {
     logger,
   });
   const { store, bus } = shared;
-  // Demo accounts live in the store, so the demo's admin can manage them like real ones.
+  // The demo's admin manages the demo accounts like real ones, in this process only.
   let directory: AccountDirectory;
   let demoPasswords: Map<string, string> | null = null;
   if (demo) {
     const { accounts, passwords } = await demoAccounts(lines);
-    directory = storeDirectory(store, 'memory');
-    for (const account of accounts) if (!(await directory.create(account))) await directory.replace(account);
+    directory = processDirectory(accounts);
     demoPasswords = passwords;
   } else {
     // Fail now, not at first sign-in: the accounts parse and name only known lines and topics.

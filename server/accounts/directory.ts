@@ -41,3 +41,19 @@ export async function seededDirectory(store: Store, accounts: readonly OperatorA
   for (const account of accounts) await directory.create(account);
   return directory;
 }
+
+/**
+ * Accounts in this process only: the demo's. Never in a shared store, so a demo started
+ * against a real Redis leaves no account there (its passwords were printed to a terminal).
+ */
+export function processDirectory(accounts: readonly OperatorAccount[]): AccountDirectory {
+  const byId = new Map(accounts.map((a) => [a.id, structuredClone(a)]));
+  return {
+    where: 'memory',
+    find: async (id) => structuredClone(byId.get(id)),
+    list: async () => [...byId.values()].map((a) => structuredClone(a)),
+    create: async (account) => !byId.has(account.id) && Boolean(byId.set(account.id, structuredClone(account))),
+    replace: async (account) => byId.has(account.id) && Boolean(byId.set(account.id, structuredClone(account))),
+    remove: async (id) => byId.delete(id),
+  };
+}
