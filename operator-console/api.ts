@@ -34,7 +34,8 @@ export async function simulatedConnect(ticket: string): Promise<ApiResult<null>>
   return call(PATHS.voiceSimulatedConnect, { method: 'POST', headers: json, body: JSON.stringify({ ticket }) }, () => null);
 }
 
-async function call<T>(path: string, init: RequestInit, read: (body: unknown) => T): Promise<ApiResult<T>> {
+/** One request: the session cookie goes along, nothing is cached, an error is known by its registry code. */
+export async function call<T>(path: string, init: RequestInit, read: (body: unknown) => T): Promise<ApiResult<T>> {
   let response: Response;
   try {
     response = await fetch(path, { ...init, credentials: 'same-origin', cache: 'no-store' });

@@ -24,13 +24,14 @@ export const accountPasswordPath = (id: string): string => `${accountPath(id)}/p
 export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 1024;
 export const MAX_CAPACITY = 10;
+export const MAX_NAME_LENGTH = 80;
 
 export const roleSchema = z.enum(['operator', 'supervisor', 'admin']);
 export type Role = z.infer<typeof roleSchema>;
 
 /** What an admin may set on an account; the id is fixed once made. */
 export const accountFieldsSchema = z.strictObject({
-  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(80)),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(MAX_NAME_LENGTH)),
   role: roleSchema,
   lines: z.array(idSchema).check(z.maxLength(50)),
   languages: z.array(languageSchema).check(z.maxLength(20)),

@@ -1,5 +1,6 @@
 import {
   MAX_CAPACITY,
+  MAX_NAME_LENGTH,
   MAX_PASSWORD_LENGTH,
   MIN_PASSWORD_LENGTH,
   roleSchema,
@@ -13,7 +14,8 @@ import type { OperatorProfile } from '../../protocol/operator-messages.js';
 import { h } from '../../browser-shared/dom.js';
 import { labelFor, live, t } from '../i18n.js';
 import { CheckboxGroup } from './checkbox-group.js';
-import { languageAutonym, ROLES, roleName, withHeld, type Choices } from './choices.js';
+import { languageAutonym } from '../../browser-shared/language-names.js';
+import { ROLES, roleName, withHeld, type Choices } from './choices.js';
 import { formField, whilePending, type FormField } from './form-field.js';
 
 export type AccountSubmission = { kind: 'new'; request: NewAccountRequest } | { kind: 'edit'; id: OperatorId; fields: AccountFields };
@@ -68,7 +70,7 @@ export class AccountForm {
     this.id = account ? null : formField(k('id'),
       h('input', { name: 'id', autocomplete: 'off', spellcheck: 'false', autocapitalize: 'none', maxlength: LIMITS.maxIdChars, required: true }),
       k('idHint'));
-    this.name = formField(k('name'), h('input', { name: 'name', autocomplete: 'off', maxlength: 80, required: true }));
+    this.name = formField(k('name'), h('input', { name: 'name', autocomplete: 'off', maxlength: MAX_NAME_LENGTH, required: true }));
     this.name.input.value = account?.name ?? '';
     this.role = formField(k('role'), h('select', { name: 'role' },
       ROLES.map((r) => h('option', { value: r, selected: r === (account?.role ?? 'operator') }, live(() => roleName(r))))));
@@ -156,13 +158,15 @@ export class AccountForm {
     const p = (field: Field, key: string, values?: Record<string, number>): Problem => ({ field, text: t(`accounts.problems.${key}`, values) });
     const capacity = this.capacity.input.valueAsNumber;
     const own = this.options.account?.id === this.options.ownId;
+    const skilled = this.role.input.value === 'operator';
     return [
       this.id && !idSchema.safeParse(this.id.input.value.trim()).success ? p('id', 'id') : null,
       this.name.input.value.trim() === '' ? p('name', 'name') : null,
       own && this.role.input.value !== 'admin' ? { field: 'role' as const, text: t('errors.ERR_OWN_ACCOUNT') } : null,
-      this.lines.values.length === 0 ? p('lines', 'lines') : null,
-      this.languages.values.length === 0 ? p('languages', 'languages') : null,
-      this.topics.values.length === 0 ? p('topics', 'topics') : null,
+      // An operator takes chats, so needs something to take; a supervisor or admin may not.
+      skilled && this.lines.values.length === 0 ? p('lines', 'lines') : null,
+      skilled && this.languages.values.length === 0 ? p('languages', 'languages') : null,
+      skilled && this.topics.values.length === 0 ? p('topics', 'topics') : null,
       !Number.isInteger(capacity) || capacity < 1 || capacity > MAX_CAPACITY ? p('capacity', 'capacity', { max: MAX_CAPACITY }) : null,
       this.password && this.password.input.value.length < MIN_PASSWORD_LENGTH ? p('password', 'password', { min: MIN_PASSWORD_LENGTH }) : null,
     ].filter((problem): problem is Problem => problem !== null);

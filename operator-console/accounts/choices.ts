@@ -35,17 +35,3 @@ function union<T>(lists: ReadonlyArray<readonly T[]>): T[] {
 export function roleName(role: Role): string {
   return t(`accounts.roles.${role}`);
 }
-
-/**
- * A language's name in that language ("Nederlands", "Français"), as the widget lists them:
- * an admin finds each language whatever the interface currently reads.
- */
-export function languageAutonym(code: LanguageCode): string {
-  try {
-    const name = new Intl.DisplayNames([code], { type: 'language' }).of(code);
-    if (name && name !== code) return name.charAt(0).toLocaleUpperCase(code) + name.slice(1);
-  } catch {
-    // Unknown to this browser's Intl data: the code itself.
-  }
-  return code;
-}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_CAPACITY, type Role } from '../../protocol/accounts.js';
+import { MAX_CAPACITY, MAX_NAME_LENGTH, type Role } from '../../protocol/accounts.js';
 import { idSchema, languageSchema } from '../../protocol/ids.js';
 import type { OperatorProfile } from '../../protocol/operator-messages.js';
 import { ConfigError, type LinesConfig } from '../config/lines-config.js';
@@ -17,7 +17,7 @@ export function supervises(role: Role): boolean {
 
 export const operatorAccountSchema = z.strictObject({
   id: idSchema,
-  name: z.string().min(1).max(80),
+  name: z.string().min(1).max(MAX_NAME_LENGTH),
   role: roleSchema,
   lines: z.array(idSchema),
   languages: z.array(languageSchema),

@@ -1,6 +1,6 @@
 import { h, replaceChildren, telHref, uid } from '../../../browser-shared/dom.js';
 import { numberIsolate, t, tWith, UI_LANGUAGES, uiLanguage, type UiLanguage } from '../i18n.js';
-import { languageAutonym } from '../language-names.js';
+import { languageAutonym } from '../../../browser-shared/language-names.js';
 
 export interface Shell {
   root: HTMLElement;

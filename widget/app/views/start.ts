@@ -1,7 +1,7 @@
 import type { LinesResponse, PublicLine } from '../../../protocol/http.js';
 import { h, uid } from '../../../browser-shared/dom.js';
 import { t, topicLabel, uiLanguage } from '../i18n.js';
-import { languageAutonym, languageName } from '../language-names.js';
+import { languageAutonym, languageName } from '../../../browser-shared/language-names.js';
 import type { ChatRequest } from '../chat-session.js';
 import { contactsSection } from './contacts.js';
 

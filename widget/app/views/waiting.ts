@@ -1,7 +1,7 @@
 import type { LinesResponse, PublicLine } from '../../../protocol/http.js';
 import { h } from '../../../browser-shared/dom.js';
 import { t, uiLanguage } from '../i18n.js';
-import { languageName } from '../language-names.js';
+import { languageName } from '../../../browser-shared/language-names.js';
 import { breathingExercise } from './breathing.js';
 import { contactsSection } from './contacts.js';
 
