@@ -19,7 +19,7 @@ import { hashToken, Sessions } from './auth/sessions.js';
 import type { Clock } from './clock.js';
 import type { AppConfig } from './config/app-config.js';
 import { COUNT_ERROR, errorBoundary, sendError } from './http/errors.js';
-import { QuietlineMetrics } from './metrics/metrics.js';
+import { configuredQueues, QuietlineMetrics } from './metrics/metrics.js';
 import { metricsHandler, requireBearer } from './metrics/metrics-route.js';
 import { NO_METRICS } from './metrics/relay-metrics.js';
 import { leaveRoute } from './http/leave-route.js';
@@ -110,7 +110,7 @@ export function createApp(deps: AppDeps): QuietlineApp {
   const linesById = new Map(config.lines.lines.map((l) => [l.id, l]));
   const connections = new LocalConnections(store, bus, prefix, logger);
   const outbox = new BusOutbox(bus, prefix, logger);
-  const metrics = config.metrics ? new QuietlineMetrics({ store, clock, connections: () => connections.counts() }) : null;
+  const metrics = config.metrics ? new QuietlineMetrics({ store, clock, queues: configuredQueues(config.lines, config.voice !== null), connections: () => connections.counts() }) : null;
   const ctx: RelayContext = { config, store, clock, logger, outbox, nodeId, limits, line: (id) => linesById.get(id), metrics: metrics ?? NO_METRICS };
   const dispatcher = new Dispatcher(ctx, connections);
   const visitors = new VisitorChats(ctx, dispatcher, connections);

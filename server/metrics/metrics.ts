@@ -1,17 +1,31 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { QUEUE_READ_CAP, type Store } from '../store/store.js';
 import type { Clock } from '../clock.js';
+import type { LinesConfig } from '../config/lines-config.js';
 import type { RelayMetrics } from './relay-metrics.js';
 
 /** Waits and handle times of helplines: seconds to answer, and conversations of up to hours. */
 const WAIT_BUCKETS = [5, 10, 20, 30, 60, 120, 300, 600, 1200, 1800, 3600];
 const HANDLE_BUCKETS = [60, 300, 600, 1200, 1800, 2700, 3600, 5400, 7200, 10800];
 
+type QueueLabels = Record<'line' | 'language' | 'topic' | 'channel', string>;
+
 export interface MetricsSources {
   store: Store;
   clock: Clock;
+  /** Every queue the lines file makes: each reads 0 when nobody waits, rather than vanishing. */
+  queues: readonly QueueLabels[];
   /** This node's open sockets, by kind. */
   connections(): { visitor: number; operator: number };
+}
+
+/** A line's queues: each language × topic, for chats, and for calls when the line takes calls (and voice is on). */
+export function configuredQueues(lines: LinesConfig, voice: boolean): QueueLabels[] {
+  return lines.lines.flatMap((line) =>
+    (voice && line.voice ? ['chat', 'call'] : ['chat']).flatMap((channel) =>
+      line.languages.flatMap((language) => line.topics.map((topic) => ({ line: line.id, language, topic, channel }))),
+    ),
+  );
 }
 
 /**
@@ -42,9 +56,11 @@ export class QuietlineMetrics implements RelayMetrics {
       const now = sources.clock.now();
       waiting.reset();
       longest.reset();
-      const seen = new Map<string, { labels: Record<(typeof queueLabels)[number], string>; count: number; oldest: number }>();
+      const keyOf = (q: QueueLabels) => `${q.line}\u0000${q.language}\u0000${q.topic}\u0000${q.channel}`;
+      const seen = new Map<string, { labels: QueueLabels; count: number; oldest: number }>();
+      for (const labels of sources.queues) seen.set(keyOf(labels), { labels, count: 0, oldest: now });
       for (const t of tickets) {
-        const key = `${t.line}\u0000${t.language}\u0000${t.topic}\u0000${t.channel}`;
+        const key = keyOf(t);
         const entry = seen.get(key) ?? { labels: { line: t.line, language: t.language, topic: t.topic, channel: t.channel }, count: 0, oldest: t.createdAt };
         entry.count++;
         entry.oldest = Math.min(entry.oldest, t.createdAt);

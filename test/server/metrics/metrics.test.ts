@@ -35,7 +35,12 @@ describe('/metrics', () => {
     const before = await scrape();
     expect(before.status).to.equal(200);
     expect(before.type).to.include('text/plain');
-    expect(sample(before.text, 'quietline_queue_waiting', queue)).to.equal(undefined);
+    // Every queue of the lines file is there from the start, at 0, so a panel or an alert
+    // on it has a series to read; calls only on lines that take calls, with voice on.
+    expect(sample(before.text, 'quietline_queue_waiting', queue)).to.equal(0);
+    expect(sample(before.text, 'quietline_queue_longest_wait_seconds', queue)).to.equal(0);
+    expect(sample(before.text, 'quietline_queue_waiting', { ...queue, line: '108', language: 'de', topic: 'family-violence' })).to.equal(0);
+    expect(sample(before.text, 'quietline_queue_waiting', { ...queue, channel: 'call' })).to.equal(undefined);
 
     const visitor = await TestVisitor.request(await visitorSocket(server), '1712', 'nl', 'violence');
     const waiting = await scrape();
@@ -48,7 +53,8 @@ describe('/metrics', () => {
     const chat = await anna.acceptNextOffer();
     await visitor.connected();
     const answered = await scrape();
-    expect(sample(answered.text, 'quietline_queue_waiting', queue)).to.equal(undefined);
+    expect(sample(answered.text, 'quietline_queue_waiting', queue)).to.equal(0);
+    expect(sample(answered.text, 'quietline_queue_longest_wait_seconds', queue)).to.equal(0);
     expect(sample(answered.text, 'quietline_offers_total', { outcome: 'made' })).to.equal(1);
     expect(sample(answered.text, 'quietline_offers_total', { outcome: 'accepted' })).to.equal(1);
     expect(sample(answered.text, 'quietline_wait_seconds_count', queue)).to.equal(1);
