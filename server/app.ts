@@ -322,8 +322,9 @@ export function createApp(deps: AppDeps): QuietlineApp {
       });
       if (metricsServer?.listening) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
       await store.forgetNode(nodeId).catch(() => undefined);
-      // Hand the sweep lease on now if this node holds it.
+      // Hand the sweep and coverage leases on now if this node holds them.
       await store.releaseLease(SWEEP_LEASE, nodeId).catch(() => undefined);
+      await coverage.release();
     },
   };
 }

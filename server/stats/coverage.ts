@@ -66,6 +66,11 @@ export class CoverageSampler {
     this.timer?.cancel();
   }
 
+  /** Hand the sampling on now, if this node holds it: a draining node's minutes are not lost. */
+  async release(): Promise<void> {
+    await this.ctx.store.releaseLease(COVERAGE_LEASE, this.ctx.nodeId).catch(() => undefined);
+  }
+
   async sample(): Promise<void> {
     const { store, clock, nodeId, config } = this.ctx;
     try {

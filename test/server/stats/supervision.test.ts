@@ -6,6 +6,9 @@ import { TestOperator, TestVisitor } from '../../support/chat-parties.js';
 import { operatorSocket, signIn, visitorSocket, type SocketClient } from '../../support/socket-client.js';
 import { startTestServer, type TestServer } from '../../support/test-server.js';
 import { settle } from '../../support/settle.js';
+import { ManualClock } from '../../../server/clock.js';
+import { LocalBusHub } from '../../../server/bus/local-bus.js';
+import { MemoryStore } from '../../../server/store/memory-store.js';
 
 const nl = { lines: ['1712'], languages: ['nl'], topics: ['violence', 'abuse', 'child-abuse'] };
 const queue = { line: '1712', language: 'nl', topic: 'violence', channel: 'chat' };
@@ -153,5 +156,23 @@ describe('Supervision: live figures and the export', () => {
         expect(n).to.be.a('number');
       }
     }
+  });
+});
+
+describe('Coverage sampling across nodes', () => {
+  it('hands the once-a-minute sample to another node at once when its holder drains', async () => {
+    const clock = new ManualClock();
+    const store = new MemoryStore(clock);
+    await store.init();
+    const bus = new LocalBusHub();
+    const node = await startTestServer({ clock, shared: { store, bus: bus.connect() }, nodeId: 'node-a' });
+    clock.advance(COVERAGE_EVERY_MS);
+    await settle();
+    // node-a sampled, so it holds the lease: another node may not sample this minute…
+    expect(await store.claimLease('coverage', 'node-b', clock.now(), 90_000)).to.equal(false);
+    await node.close();
+    // …until node-a drains, which gives it up rather than leaving the next minute unsampled.
+    expect(await store.claimLease('coverage', 'node-b', clock.now(), 90_000)).to.equal(true);
+    await store.close();
   });
 });
