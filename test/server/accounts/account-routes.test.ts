@@ -3,6 +3,8 @@ import { PROTOCOL_VERSION } from '../../../protocol/version.js';
 import { accountRequests, NEW_OPERATOR, NEW_OPERATOR_FIELDS } from '../../support/account-requests.js';
 import { signIn, SocketClient } from '../../support/socket-client.js';
 import { startTestServer, type TestServer } from '../../support/test-server.js';
+import { settle } from '../../support/settle.js';
+import { SUPERVISOR_EVERY_MS } from '../../../server/stats/supervisor-feed.js';
 
 const nl = { lines: ['1712'], languages: ['nl'], topics: ['violence'] };
 
@@ -97,6 +99,24 @@ describe('Accounts managed by an admin', () => {
     expect(welcome.operator).to.deep.include({ capacity: 5, languages: ['nl', 'de'] });
     expect((await server.store.getPresence('olu'))?.capacity).to.equal(5);
     again.close();
+  });
+
+  it('takes the live view from a supervisor demoted to operator at once, and gives it back on promotion', async () => {
+    const sol = await consoleOf('sol');
+    server.manualClock!.advance(SUPERVISOR_EVERY_MS);
+    await sol.next('supervisor');
+    expect((await admin.edit('sol', { name: 'Sol', role: 'operator', ...nl, capacity: 3 })).status).to.equal(200);
+    expect(await sol.closed).to.equal(1012);
+    const demoted = await consoleOf('sol');
+    server.manualClock!.advance(3 * SUPERVISOR_EVERY_MS);
+    await settle();
+    expect(demoted.has('supervisor'), 'an operator is sent no figures').to.equal(false);
+    expect((await admin.edit('sol', { name: 'Sol', role: 'supervisor', ...nl, capacity: 3 })).status).to.equal(200);
+    expect(await demoted.closed).to.equal(1012);
+    const promoted = await consoleOf('sol');
+    server.manualClock!.advance(SUPERVISOR_EVERY_MS);
+    await promoted.next('supervisor');
+    promoted.close();
   });
 
   it('ends the sessions of an account whose password was reset, at once; the new password signs in', async () => {
