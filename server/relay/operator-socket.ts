@@ -34,6 +34,25 @@ export interface ConsoleSession {
   watch(watcher: ConsoleWatcher): () => void;
 }
 
+/**
+ * What an error about this message names (docs/errors.md), so the console knows which offer or
+ * chat to try again: the `ticket` of an accept or decline, the `chat` (and `seq`) of the rest.
+ */
+function aboutMessage(message: OperatorToServer): { ticket?: string; chat?: string; seq?: number } {
+  switch (message.type) {
+    case 'accept':
+    case 'decline':
+      return { ticket: message.ticket };
+    case 'msg':
+      return { chat: message.chat, seq: message.seq };
+    case 'typing':
+    case 'end':
+      return { chat: message.chat };
+    case 'status':
+      return {};
+  }
+}
+
 /** Resolves once the socket has closed and everything it started is done (for draining). */
 export function serveOperator(socket: WebSocket, account: OperatorAccount, session: ConsoleSession, deps: OperatorSocketDeps): Promise<void> {
   const { ctx, desk, connections, budget, observer, supervision } = deps;
@@ -82,7 +101,7 @@ export function serveOperator(socket: WebSocket, account: OperatorAccount, sessi
       try {
         observer?.('in', 'operator', isBinary ? '<binary>' : raw.toString());
         const parsed = parseFrame(raw, isBinary, operatorToServerSchema);
-        if (parsed.ok && parsed.message.type === 'msg') about = { chat: parsed.message.chat, seq: parsed.message.seq };
+        if (parsed.ok) about = aboutMessage(parsed.message);
         // The budget first: a flood must not cost a session look-up per frame.
         const typing = parsed.ok && parsed.message.type === 'typing';
         const verdict = await budget.spend(budgetKey, typing ? 'typing' : 'other');

@@ -262,4 +262,28 @@ describe('Browser: the service is degraded (its shared store is unreachable)', (
     await widget.getByRole('log').getByText('SD5 still here').waitFor();
     expect(server.frames.some((f) => f.direction === 'in' && f.frame.includes('"type":"resume"'))).to.equal(true);
   });
+  it('[SD8] lets the operator accept again, and end again, after the store could not take the first try', async () => {
+    const visitor = await newPage();
+    const operator = await newPage();
+    const widget = await openWidget(visitor, server);
+    await startChat(widget);
+    await signInOperator(operator, server, OPERATOR_1712.id);
+    // Only the accept fails (a blip, no outage announced): the card is not left "Connecting…".
+    outage().failOnly(['acceptOffer']);
+    await operator.getByRole('button', { name: consoleEn.offer.accept }).click();
+    await operator.getByText(consoleEn.errors.ERR_UNAVAILABLE).first().waitFor();
+    outage().end();
+    await operator.getByRole('button', { name: consoleEn.offer.accept }).click();
+    await widget.getByRole('heading', { name: 'Chat with Sam' }).waitFor();
+
+    // The same for the end: the wrap-up can be sent again, and then the chat ends.
+    const panel = operator.getByRole('region', { name: /1712/ });
+    await panel.getByLabel(consoleEn.chat.wrapUp).selectOption({ index: 1 });
+    outage().failOnly(['endTicket']);
+    await panel.getByRole('button', { name: consoleEn.chat.end }).click();
+    await panel.getByText(consoleEn.errors.ERR_UNAVAILABLE).waitFor();
+    outage().end();
+    await panel.getByRole('button', { name: consoleEn.chat.end }).click();
+    await widget.getByText(widgetEn.ended.by.operator).waitFor();
+  });
 });

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { operatorSocket, visitorSocket } from '../support/socket-client.js';
 import { connectedChat, TestOperator, TestVisitor } from '../support/chat-parties.js';
+import { ChatCipher } from '../../e2e/chat-cipher.js';
 
 const nl = { lines: ['1712'], languages: ['nl'], topics: ['violence'] };
 const request = { line: '1712', language: 'nl', topic: 'violence' };
@@ -36,6 +37,27 @@ describe('A store that goes away and comes back', () => {
     await visitor.socket.next('ack');
     await operator.say(chat, 'yes');
     expect(operator.socket.received.filter((m) => m.type === 'msg')).to.have.length(1);
+  });
+
+  it('names the offer of an accept and the chat of an end it could not store, so the console can send each again', async () => {
+    const operator = new TestOperator(await operatorSocket(server, 'anna'));
+    await operator.available();
+    const visitor = await TestVisitor.request(await visitorSocket(server), request.line, request.language, request.topic);
+    const offer = await operator.socket.next<{ ticket: string }>('offer');
+    const key = (await ChatCipher.create('operator')).publicKey;
+    server.outage!.failOnly(['acceptOffer']);
+    operator.socket.send({ type: 'accept', ticket: offer.ticket, key });
+    expect(await operator.socket.next('error')).to.deep.equal({ type: 'error', code: 'ERR_UNAVAILABLE', ticket: offer.ticket });
+    server.outage!.end();
+    operator.socket.send({ type: 'accept', ticket: offer.ticket, key });
+    expect((await operator.socket.next<{ chat: string }>('assigned')).chat).to.equal(visitor.chat);
+
+    server.outage!.failOnly(['endTicket']);
+    operator.socket.send({ type: 'end', chat: visitor.chat, wrapUp: 'information' });
+    expect(await operator.socket.next('error')).to.deep.equal({ type: 'error', code: 'ERR_UNAVAILABLE', chat: visitor.chat });
+    server.outage!.end();
+    operator.socket.send({ type: 'end', chat: visitor.chat, wrapUp: 'information' });
+    expect(await operator.socket.next('ended')).to.include({ chat: visitor.chat });
   });
 
   it('tells a new visitor the chat is briefly unavailable, keeps their socket, and queues them once it is back', async () => {
