@@ -23,29 +23,47 @@ export function t(key: string, options?: TOptions): string {
 export const pickUiLanguage = i18n.pick;
 export const uiLanguage = i18n.language;
 
-type Binding = { node: Node; apply(): void };
-const bindings = new Set<Binding>();
+/**
+ * What follows the language, held no longer than its node: a view dropped (an ended chat, a
+ * closed dialog, a redrawn table row) is collected with its bindings, so a seven-hour shift
+ * does not pile them up. The node is held weakly; its updates hang off it in a WeakMap, so
+ * their closures (which refer to the node) do not keep it alive either.
+ */
+const updates = new WeakMap<Node, Array<() => void>>();
+const bound = new Set<WeakRef<Node>>();
+const collected = new FinalizationRegistry<WeakRef<Node>>((ref) => bound.delete(ref));
+
+function bind(node: Node, apply: () => void): void {
+  const list = updates.get(node);
+  if (list) return void list.push(apply);
+  updates.set(node, [apply]);
+  const ref = new WeakRef(node);
+  bound.add(ref);
+  collected.register(node, ref);
+}
 
 export function setUiLanguage(lang: UiLanguage): void {
   i18n.use(lang, MESSAGES[lang]);
   document.documentElement.lang = lang;
-  for (const b of bindings) {
-    if (b.node.isConnected) b.apply();
-    else bindings.delete(b); // its view is gone
+  for (const ref of bound) {
+    const node = ref.deref();
+    if (!node) bound.delete(ref);
+    // Detached views too: one shown again later must not come back in the old language.
+    else for (const apply of updates.get(node) ?? []) apply();
   }
 }
 
 /** A text node that follows the interface language. */
 export function live(text: () => string): Text {
   const node = document.createTextNode(text());
-  bindings.add({ node, apply: () => (node.data = text()) });
+  bind(node, () => (node.data = text()));
   return node;
 }
 
 /** An attribute that follows the interface language. */
 export function liveAttr<E extends Element>(el: E, name: string, text: () => string): E {
   el.setAttribute(name, text());
-  bindings.add({ node: el, apply: () => el.setAttribute(name, text()) });
+  bind(el, () => el.setAttribute(name, text()));
   return el;
 }
 
