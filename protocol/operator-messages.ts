@@ -70,6 +70,16 @@ const chatSummarySchema = z.strictObject({
 });
 export type ChatSummary = z.infer<typeof chatSummarySchema>;
 
+const waitingQueueSchema = z.strictObject({
+  line: idSchema,
+  language: languageSchema,
+  topic: idSchema,
+  channel: channelSchema,
+  waiting: z.int().check(z.minimum(0)),
+  longestWaitSeconds: z.int().check(z.minimum(0)),
+});
+export type WaitingQueue = z.infer<typeof waitingQueueSchema>;
+
 export const serverToOperatorSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('welcome'),
@@ -83,7 +93,19 @@ export const serverToOperatorSchema = z.discriminatedUnion('type', [
     /** 'required': every accept must carry a proof signed with the operator's identity. */
     identity: z.enum(['required', 'off']),
   }),
-  z.strictObject({ type: z.literal('status'), status: z.enum(['available', 'away', 'offline']) }),
+  z.strictObject({
+    type: z.literal('status'),
+    status: z.enum(['available', 'away', 'offline']),
+    /** Why the server changed it: 'missed-offers' after `missed` offers in a row ran out unanswered. */
+    reason: z.optional(z.literal('missed-offers')),
+    missed: z.optional(z.int().check(z.minimum(1))),
+  }),
+  /**
+   * How many wait in each queue this operator serves (every line × language × topic × channel
+   * their skills cover, 0 included), and the longest wait: sent after `welcome` and whenever
+   * it changes (at most every 3 s), also while they are away or at capacity.
+   */
+  z.strictObject({ type: z.literal('waiting'), queues: z.array(waitingQueueSchema) }),
   serviceSchema,
   supervisorMessageSchema,
   z.strictObject({
