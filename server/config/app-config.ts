@@ -7,6 +7,8 @@ export interface AppConfig {
   lines: LinesConfig;
   allowedOrigins: string[];
   offerTimeoutMs: number;
+  /** Offers in a row left to run out before the server sets the operator away; 0: never. */
+  offersMissedBeforeAway: number;
   reconnectGraceMs: number;
   chatMaxMs: number;
   sessionIdleMs: number;
@@ -37,6 +39,7 @@ export const DEFAULT_TIMINGS = {
   statsRetentionMs: 400 * 24 * 3600_000,
   shortAbandonMs: 5_000,
   offerTimeoutMs: 30_000,
+  offersMissedBeforeAway: 3,
   reconnectGraceMs: 120_000,
   chatMaxMs: 12 * 3600_000,
   sessionIdleMs: 30 * 60_000,

@@ -16,6 +16,7 @@ export function buildAppConfig(
     lines,
     allowedOrigins: parseOrigins(settings.ALLOWED_ORIGINS),
     offerTimeoutMs: settings.OFFER_TIMEOUT_SECONDS * 1000,
+    offersMissedBeforeAway: settings.OFFERS_MISSED_BEFORE_AWAY,
     reconnectGraceMs: settings.RECONNECT_GRACE_SECONDS * 1000,
     chatMaxMs: settings.CHAT_MAX_HOURS * 3600_000,
     sessionIdleMs: settings.SESSION_IDLE_MINUTES * 60_000,

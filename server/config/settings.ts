@@ -40,6 +40,8 @@ const settingsSchema = z.object({
   QUIETLINE_DEMO: flag.optional(),
   /** Seconds an offer waits for an operator's answer before it goes to the next operator. */
   OFFER_TIMEOUT_SECONDS: positiveInt.default(30),
+  /** Offers in a row an operator lets run out before the server sets them away (and says why); 0: never. */
+  OFFERS_MISSED_BEFORE_AWAY: z.coerce.number().int().min(0).max(20).default(3),
   /** Seconds a dropped visitor or operator has to reconnect before the chat is ended and purged. */
   RECONNECT_GRACE_SECONDS: positiveInt.default(120),
   /** Longest a chat's records may live, as a backstop TTL even if nothing ends it. */

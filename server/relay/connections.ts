@@ -71,6 +71,9 @@ interface OperatorLink {
 export class LocalConnections {
   private readonly visitors = new Map<TicketId, VisitorLink>();
   private readonly operators = new Map<OperatorId, Map<OperatorPeer, OperatorLink>>();
+  private readonly operatorListeners: Array<(operator: OperatorId, message: ServerToOperator) => Promise<void> | void> = [];
+  /** What those listeners started and has not finished (see effectsSettled). */
+  private readonly effects = new Set<Promise<void>>();
 
   constructor(
     private readonly store: Store,
@@ -236,8 +239,26 @@ export class LocalConnections {
     });
   }
 
+  /** Be shown, once per message, what reaches an operator whose consoles are on this node. */
+  onOperatorMessage(listener: (operator: OperatorId, message: ServerToOperator) => Promise<void> | void): void {
+    this.operatorListeners.push(listener);
+  }
+
+  /** Once what the listeners started for messages delivered so far is done (errors ignored). */
+  async effectsSettled(): Promise<void> {
+    await Promise.allSettled([...this.effects]);
+  }
+
   private fromBusToOperator(id: OperatorId, received: unknown): void {
     const message = received as ServerToOperator;
+    if (this.operators.has(id)) {
+      for (const listener of this.operatorListeners) {
+        const effect = listener(id, message);
+        if (!effect) continue;
+        const tracked = effect.catch(() => undefined).finally(() => this.effects.delete(tracked));
+        this.effects.add(tracked);
+      }
+    }
     for (const link of this.operators.get(id)?.values() ?? []) {
       void link.queue.run(() => {
         if (message.type === 'assigned' && !link.cursors.has(message.chat)) link.cursors.set(message.chat, 0);

@@ -179,6 +179,11 @@ export class Dispatcher {
 
   private async run(): Promise<void> {
     const { store, clock, config, outbox } = this.ctx;
+    // An operator whose console is here may just have been set away for missed offers
+    // (missed-offers.ts): let that land first, so the next offer does not go to them and
+    // straight back. A run already under way, or a console on another node, may still cross
+    // it: that offer is then withdrawn with the status.
+    await this.connections.effectsSettled();
     const now = clock.now();
     const operators = await store.listPresence();
     const tickets = await store.waitingTickets(routingHeadSize(operators));

@@ -9,6 +9,7 @@ import type { OperatorPeer } from './outbox.js';
 import type { LocalConnections } from './connections.js';
 import { countAnswered, countChat, countMissedOffer, type RelayContext } from './relay-context.js';
 import type { VisitorChats } from './visitor-chats.js';
+import { MissedOffers } from './missed-offers.js';
 
 /**
  * The operator's side: presence, offers, their chats. Capacity and the one-operator-per-
@@ -21,13 +22,21 @@ export class OperatorDesk {
   /** `operator \0 chat` of running chats whose operator wrote from this node: see message(). */
   private readonly running = new Set<string>();
   private draining = false;
+  private readonly missed: MissedOffers;
 
   constructor(
     private readonly ctx: RelayContext,
     private readonly dispatcher: Dispatcher,
     private readonly visitors: VisitorChats,
     private readonly connections: LocalConnections,
-  ) {}
+  ) {
+    this.missed = new MissedOffers(ctx.config.offersMissedBeforeAway, (operator, missed) =>
+      this.setStatus(operator, 'away', { reason: 'missed-offers', missed }),
+    );
+    connections.onOperatorMessage((operator, message) => {
+      if (message.type === 'offer-withdrawn' && message.reason === 'expired') return this.missed.expired(operator);
+    });
+  }
 
   /**
    * A console connected (to this node; the operator may have others on other nodes): restore
@@ -63,16 +72,20 @@ export class OperatorDesk {
     await this.dispatcher.schedule();
   }
 
-  async setStatus(operatorId: OperatorId, status: PresenceStatus): Promise<void> {
+  /** `why` when the server changes it (missed offers); without, it is the operator's own choice. */
+  async setStatus(operatorId: OperatorId, status: PresenceStatus, why?: { reason: 'missed-offers'; missed: number }): Promise<void> {
+    if (!why) this.missed.answered(operatorId);
     const before = await this.ctx.store.getPresence(operatorId);
     if (!before) return;
     // Becoming available starts the idle clock that ranks operators for the next offer.
     const idleSince = before.status !== 'available' && status === 'available' ? this.ctx.clock.now() : undefined;
     await this.ctx.store.setPresenceStatus(operatorId, status, this.ctx.config.sessionMaxMs, idleSince);
     if (status !== 'available') await this.withdrawOffers(operatorId);
-    this.ctx.outbox.toOperator(operatorId, { type: 'status', status });
-    this.ctx.logger.info({ event: 'operator.status', operator: operatorId, status }, 'operator status');
-    await this.dispatcher.schedule();
+    this.ctx.outbox.toOperator(operatorId, { type: 'status', status, ...why });
+    this.ctx.logger.info({ event: 'operator.status', operator: operatorId, status, ...(why ? { reason: why.reason, count: why.missed } : {}) }, 'operator status');
+    // Set by the server, this runs as an effect the dispatcher's run waits for: not awaited here.
+    if (why) void this.dispatcher.schedule();
+    else await this.dispatcher.schedule();
   }
 
   /**
@@ -81,6 +94,7 @@ export class OperatorDesk {
    */
   async accept(peer: OperatorPeer, operatorId: OperatorId, ticketId: TicketId, key: string | undefined, proof?: ChatKeyProof): Promise<void> {
     const { store, clock, outbox, config } = this.ctx;
+    this.missed.answered(operatorId);
     // Only a call may come without a key: a chat accepted without one could never be read.
     if (key === undefined && (await store.getTicket(ticketId))?.channel === 'chat') {
       peer.send({ type: 'error', code: 'ERR_BAD_MESSAGE', ticket: ticketId });
@@ -131,6 +145,7 @@ export class OperatorDesk {
   }
 
   async decline(operatorId: OperatorId, ticketId: TicketId): Promise<void> {
+    this.missed.answered(operatorId);
     if (await this.ctx.store.withdrawOffer(ticketId, operatorId)) {
       this.dispatcher.cancelOffer(ticketId);
       this.ctx.metrics.offer('declined');
