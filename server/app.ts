@@ -19,7 +19,8 @@ import { hashToken, Sessions } from './auth/sessions.js';
 import type { Clock } from './clock.js';
 import type { AppConfig } from './config/app-config.js';
 import { COUNT_ERROR, errorBoundary, sendError } from './http/errors.js';
-import { configuredQueues, QuietlineMetrics } from './metrics/metrics.js';
+import { QuietlineMetrics } from './metrics/metrics.js';
+import { configuredQueues } from './routing/configured-queues.js';
 import { metricsHandler, requireBearer } from './metrics/metrics-route.js';
 import { NO_METRICS } from './metrics/relay-metrics.js';
 import { leaveRoute } from './http/leave-route.js';
@@ -46,6 +47,7 @@ import type { Store } from './store/store.js';
 import type { TwilioRest } from './voice/twilio-cleanup.js';
 import { voiceModule } from './voice/voice-module.js';
 import { SupervisorFeed } from './stats/supervisor-feed.js';
+import { QueueCounts } from './relay/queue-counts.js';
 import { statsRoutes } from './stats/stats-routes.js';
 import { CoverageSampler } from './stats/coverage.js';
 
@@ -117,6 +119,7 @@ export function createApp(deps: AppDeps): QuietlineApp {
   const desk = new OperatorDesk(ctx, dispatcher, visitors, connections);
   const sweeper = new Sweeper(ctx, visitors, desk, dispatcher);
   const supervision = new SupervisorFeed(ctx);
+  const queueCounts = new QueueCounts(ctx);
   const coverage = new CoverageSampler(ctx);
   /** Each socket's "closed and settled" promise, so a drain can wait for them. */
   const sockets = new Set<Promise<void>>();
@@ -234,7 +237,7 @@ export function createApp(deps: AppDeps): QuietlineApp {
               },
               watch: (watcher: ConsoleWatcher) => sessionWatch.add(token, auth.account.id, watcher),
             };
-            served(serveOperator(ws, auth.account, session, { ctx, desk, connections, budget, observer: frameObserver, supervision }));
+            served(serveOperator(ws, auth.account, session, { ctx, desk, connections, budget, observer: frameObserver, supervision, queueCounts }));
           }
         });
       }
@@ -305,6 +308,7 @@ export function createApp(deps: AppDeps): QuietlineApp {
       dispatcher.stop();
       sweeper.stop();
       supervision.stop();
+      queueCounts.stop();
       coverage.stop();
       voice?.stop();
       visitors.drain();

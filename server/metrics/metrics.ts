@@ -1,14 +1,13 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { QUEUE_READ_CAP, type Store } from '../store/store.js';
 import type { Clock } from '../clock.js';
-import type { LinesConfig } from '../config/lines-config.js';
+import type { QueueLabels } from '../routing/configured-queues.js';
 import type { RelayMetrics } from './relay-metrics.js';
 
 /** Waits and handle times of helplines: seconds to answer, and conversations of up to hours. */
 const WAIT_BUCKETS = [5, 10, 20, 30, 60, 120, 300, 600, 1200, 1800, 3600];
 const HANDLE_BUCKETS = [60, 300, 600, 1200, 1800, 2700, 3600, 5400, 7200, 10800];
 
-type QueueLabels = Record<'line' | 'language' | 'topic' | 'channel', string>;
 
 export interface MetricsSources {
   store: Store;
@@ -19,14 +18,6 @@ export interface MetricsSources {
   connections(): { visitor: number; operator: number };
 }
 
-/** A line's queues: each language × topic, for chats, and for calls when the line takes calls (and voice is on). */
-export function configuredQueues(lines: LinesConfig, voice: boolean): QueueLabels[] {
-  return lines.lines.flatMap((line) =>
-    (voice && line.voice ? ['chat', 'call'] : ['chat']).flatMap((channel) =>
-      line.languages.flatMap((language) => line.topics.map((topic) => ({ line: line.id, language, topic, channel }))),
-    ),
-  );
-}
 
 /**
  * The Prometheus metrics of one node (prom-client, a registry of its own per app). Queue

@@ -11,12 +11,15 @@ import { StoreUnavailableError } from '../store/store.js';
 import type { RelayContext } from './relay-context.js';
 import { parseFrame, Peer, type FrameObserver } from './wire.js';
 import type { SupervisorFeed } from '../stats/supervisor-feed.js';
+import type { QueueCounts } from './queue-counts.js';
 
 export interface OperatorSocketDeps {
   ctx: RelayContext;
   desk: OperatorDesk;
   /** Supervisors' and admins' consoles are sent the live figures (stats/supervisor-feed.ts). */
   supervision: SupervisorFeed;
+  /** Every console is told the size of the queues its operator serves (queue-counts.ts). */
+  queueCounts: QueueCounts;
   connections: LocalConnections;
   budget: MessageBudget;
   observer: FrameObserver | undefined;
@@ -55,7 +58,7 @@ function aboutMessage(message: OperatorToServer): { ticket?: string; chat?: stri
 
 /** Resolves once the socket has closed and everything it started is done (for draining). */
 export function serveOperator(socket: WebSocket, account: OperatorAccount, session: ConsoleSession, deps: OperatorSocketDeps): Promise<void> {
-  const { ctx, desk, connections, budget, observer, supervision } = deps;
+  const { ctx, desk, connections, budget, observer, supervision, queueCounts } = deps;
   const peer = new Peer<ServerToOperator>(socket, 'operator', observer, (code) => ctx.metrics.error(code));
   const unwatch = session.watch({
     expired: () => peer.fail('ERR_SESSION_EXPIRED'),
@@ -68,6 +71,7 @@ export function serveOperator(socket: WebSocket, account: OperatorAccount, sessi
   let queue: Promise<void> = desk.connected(peer, account).then(() => {
     // Only after the welcome, which tells the console its role; never an operator's console.
     if (supervises(account.role)) supervision.add(peer);
+    queueCounts.add(peer, account);
   }, (error) => {
     if (error instanceof StoreUnavailableError) {
       // Nothing to show them yet: the console reconnects (and so retries) on its own.
@@ -131,6 +135,7 @@ export function serveOperator(socket: WebSocket, account: OperatorAccount, sessi
     socket.on('close', () => {
       unwatch();
       supervision.remove(peer);
+      queueCounts.remove(peer);
       budget.forget(budgetKey);
       void queue
         .then(async () => {
