@@ -106,6 +106,17 @@ export const serverToOperatorSchema = z.discriminatedUnion('type', [
    * it changes (at most every 3 s), also while they are away or at capacity.
    */
   z.strictObject({ type: z.literal('waiting'), queues: z.array(waitingQueueSchema) }),
+  /**
+   * The visitor of a running chat lost their connection ('lost': they may come back within
+   * `graceSeconds`, and what the operator sends reaches them then) or came back ('back').
+   * Leaving is `ended`, not this.
+   */
+  z.strictObject({
+    type: z.literal('visitor'),
+    chat: idSchema,
+    connection: z.enum(['lost', 'back']),
+    graceSeconds: z.optional(z.int().check(z.minimum(0))),
+  }),
   serviceSchema,
   supervisorMessageSchema,
   z.strictObject({

@@ -188,6 +188,7 @@ export class VisitorChats {
       else if (ticket.state === 'active' && ticket.operatorKey) {
         peer.send(connectedMessage(ticket));
         this.connections.markConnected(id, peer);
+        if (ticket.operatorId) this.ctx.outbox.toOperator(ticket.operatorId, { type: 'visitor', chat: id, connection: 'back' });
       }
     } finally {
       opened(); // what the bus brought meanwhile follows, in order
@@ -328,8 +329,22 @@ export class VisitorChats {
     this.running.delete(id);
     const now = this.ctx.clock.now();
     await this.orWhenBack(`ticket:${id}`, async () => {
-      if ((await this.ctx.store.detachVisitor(id, epoch, now)) && !this.draining) this.startGrace(id, epoch);
+      if (!(await this.ctx.store.detachVisitor(id, epoch, now)) || this.draining) return;
+      this.startGrace(id, epoch);
+      await this.tellOperator(id, 'lost');
     });
+  }
+
+  /**
+   * The operator of a running chat learns at once that its visitor's connection dropped or
+   * came back, rather than writing on into a silence. Not from a draining node: its visitors
+   * come back through another node at once.
+   */
+  private async tellOperator(id: TicketId, connection: 'lost' | 'back'): Promise<void> {
+    const ticket = await this.ctx.store.getTicket(id).catch(() => undefined);
+    if (ticket?.state !== 'active' || !ticket.operatorId || ticket.channel !== 'chat') return;
+    const grace = connection === 'lost' ? { graceSeconds: Math.floor(this.ctx.config.reconnectGraceMs / 1000) } : {};
+    this.ctx.outbox.toOperator(ticket.operatorId, { type: 'visitor', chat: id, connection, ...grace });
   }
 
   private startGrace(id: TicketId, epoch: number): void {

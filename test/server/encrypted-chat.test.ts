@@ -66,6 +66,20 @@ describe('An encrypted chat through the real server', () => {
     expect(again.received.filter((m) => m.type === 'msg')).to.have.length(1);
   });
 
+  it('tells the operator at once that the visitor\'s connection dropped, and that they came back', async () => {
+    const { operator, visitor, chat } = await connectedChat(server, 'anna', { line: '1712', language: 'nl', topic: 'violence' });
+    visitor.socket.close();
+    expect(await operator.socket.next('visitor')).to.deep.equal({ type: 'visitor', chat, connection: 'lost', graceSeconds: server.config.reconnectGraceMs / 1000 });
+    const again = await visitorSocket(server);
+    again.send({ type: 'resume', token: visitor.token, received: visitor.cipher.lastReceived });
+    await again.next('connected');
+    expect(await operator.socket.next('visitor')).to.deep.equal({ type: 'visitor', chat, connection: 'back' });
+    // Leaving is not a dropped connection: it says `ended`, and nothing else.
+    again.send({ type: 'end', quick: false });
+    expect(await operator.socket.next('ended')).to.include({ chat, by: 'visitor' });
+    expect(operator.socket.has('visitor')).to.equal(false);
+  });
+
   it('tells a reconnecting console which chats it still holds, resending them, and not the ones that ended meanwhile', async () => {
     const first = await connectedChat(server, 'anna', { line: '1712', language: 'nl', topic: 'violence' });
     const other = await TestVisitor.request(await visitorSocket(server), '1712', 'nl', 'abuse');
