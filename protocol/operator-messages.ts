@@ -80,6 +80,14 @@ const waitingQueueSchema = z.strictObject({
 });
 export type WaitingQueue = z.infer<typeof waitingQueueSchema>;
 
+const cannedReplySchema = z.strictObject({
+  line: idSchema,
+  language: languageSchema,
+  title: z.string().check(z.minLength(1), z.maxLength(60)),
+  text: z.string().check(z.minLength(1), z.maxLength(2000)),
+});
+export type CannedReply = z.infer<typeof cannedReplySchema>;
+
 export const serverToOperatorSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('welcome'),
@@ -92,6 +100,8 @@ export const serverToOperatorSchema = z.discriminatedUnion('type', [
     chats: z.array(idSchema),
     /** 'required': every accept must carry a proof signed with the operator's identity. */
     identity: z.enum(['required', 'off']),
+    /** The canned replies of the operator's lines and languages, from the lines file. */
+    canned: z.array(cannedReplySchema),
   }),
   z.strictObject({
     type: z.literal('status'),

@@ -47,6 +47,9 @@ const lineVoiceSchema = z.strictObject({
   overflow: z.optional(z.strictObject({ name: z.string().min(1), number: e164 })),
 });
 
+/** A reply an operator may insert and edit before sending (the console's canned replies). */
+const cannedReplySchema = z.strictObject({ title: z.string().min(1).max(60), text: z.string().min(1).max(2000) });
+
 const lineSchema = z.strictObject({
   id: idSchema,
   name: z.string().min(1),
@@ -62,6 +65,8 @@ const lineSchema = z.strictObject({
   /** Overrides the file's serviceLevelTargetSeconds for this line. */
   serviceLevelTargetSeconds: z.number().int().min(1).max(3600).optional(),
   voice: lineVoiceSchema.optional(),
+  /** Per language of the line, the canned replies its operators may insert (never shown to visitors as such). */
+  cannedReplies: z.record(languageSchema, z.array(cannedReplySchema).max(50)).optional(),
 });
 
 const linesFileSchema = z.strictObject({
@@ -127,6 +132,9 @@ export function parseLinesConfig(raw: unknown, source = 'lines config'): LinesCo
     line.topics.forEach((topic, j) => {
       if (!file.topics.includes(topic)) fail(`lines[${i}].topics[${j}]`, `unknown topic "${topic}"`);
     });
+    for (const language of Object.keys(line.cannedReplies ?? {})) {
+      if (!line.languages.includes(language)) fail(`lines[${i}].cannedReplies.${language}`, `"${language}" is not a language of this line`);
+    }
     if (line.timezone !== undefined && !isTimeZone(line.timezone)) {
       fail(`lines[${i}].timezone`, `unknown time zone "${line.timezone}"`);
     }

@@ -10,6 +10,7 @@ import type { LocalConnections } from './connections.js';
 import { countAnswered, countChat, countMissedOffer, type RelayContext } from './relay-context.js';
 import type { VisitorChats } from './visitor-chats.js';
 import { MissedOffers } from './missed-offers.js';
+import { cannedRepliesFor } from './canned-replies.js';
 
 /**
  * The operator's side: presence, offers, their chats. Capacity and the one-operator-per-
@@ -66,6 +67,7 @@ export class OperatorDesk {
       wrapUps: config.lines.wrapUps,
       chats: held.map((t) => t.id),
       identity: config.orgPublicKey ? 'required' : 'off',
+      canned: cannedRepliesFor(config.lines, account),
     });
     for (const t of held) await this.connections.replayChat(account.id, peer, t.id, assignedMessage(t));
     this.ctx.logger.info({ event: 'operator.connected', operator: account.id, status: presence.status }, 'operator connected');

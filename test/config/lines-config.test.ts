@@ -94,6 +94,13 @@ describe('lines config', () => {
       expect(message).to.include('lines[2].topics[1]').and.include('tax-advice');
     });
 
+    it('canned replies in a language the line does not offer, or without a text', async () => {
+      const wrong = await errorFor((raw) => (raw.lines[0].cannedReplies = { de: [{ title: 'Hallo', text: 'Guten Tag' }] }));
+      expect(wrong).to.include('lines[0].cannedReplies.de').and.include('not a language of this line');
+      const empty = await errorFor((raw) => (raw.lines[0].cannedReplies = { nl: [{ title: 'Leeg', text: '' }] }));
+      expect(empty).to.include('lines[0].cannedReplies.nl[0].text');
+    });
+
     it('a duplicate line id', async () => {
       const message = await errorFor((raw) => (raw.lines[3].id = raw.lines[1].id));
       expect(message).to.include('lines[3].id').and.include(`"ecoute-violences-conjugales"`);
@@ -227,6 +234,7 @@ describe('readSettings', () => {
       QUIETLINE_OPERATORS: 'config/operators.json',
       QUIETLINE_ORG_PUBLIC_KEY: 'config/org-public-key.txt',
       OFFER_TIMEOUT_SECONDS: 30,
+      OFFERS_MISSED_BEFORE_AWAY: 3,
       RECONNECT_GRACE_SECONDS: 120,
       REDIS_KEY_PREFIX: 'ql',
       DRAIN_SECONDS: 20,

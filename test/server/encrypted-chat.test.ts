@@ -66,6 +66,15 @@ describe('An encrypted chat through the real server', () => {
     expect(again.received.filter((m) => m.type === 'msg')).to.have.length(1);
   });
 
+  it('gives a console the canned replies of its operator\'s lines and languages, and no others', async () => {
+    const anna = await operatorSocket(server, 'anna');
+    const welcome = await anna.next<{ canned: Array<{ line: string; language: string; title: string; text: string }> }>('welcome');
+    expect(welcome.canned.length).to.be.greaterThan(0);
+    expect(new Set(welcome.canned.map((c) => `${c.line}/${c.language}`))).to.deep.equal(new Set(['1712/nl']));
+    expect(welcome.canned[0]).to.deep.include({ line: '1712', language: 'nl', title: 'Welkom' });
+    anna.close();
+  });
+
   it('tells the operator at once that the visitor\'s connection dropped, and that they came back', async () => {
     const { operator, visitor, chat } = await connectedChat(server, 'anna', { line: '1712', language: 'nl', topic: 'violence' });
     visitor.socket.close();
