@@ -1,11 +1,11 @@
 import type { WaitingQueue } from '../../protocol/operator-messages.js';
 import type { OperatorAccount } from '../accounts/account.js';
-import type { TimerHandle } from '../clock.js';
 import { errorFields } from '../logging.js';
 import { configuredQueues, type QueueLabels } from '../routing/configured-queues.js';
 import { QUEUE_READ_CAP } from '../store/store.js';
 import type { OperatorPeer } from './outbox.js';
 import type { RelayContext } from './relay-context.js';
+import { Rounds } from './rounds.js';
 
 /** How often the consoles here are told the size of their queues (when it changed). */
 export const QUEUE_COUNTS_EVERY_MS = 3_000;
@@ -27,11 +27,11 @@ interface Watching {
 export class QueueCounts {
   private readonly consoles = new Map<OperatorPeer, Watching>();
   private readonly queues: QueueLabels[];
-  private timer: TimerHandle | null = null;
-  private stopped = false;
+  private readonly rounds: Rounds;
 
   constructor(private readonly ctx: RelayContext) {
     this.queues = configuredQueues(ctx.config.lines, ctx.config.voice !== null);
+    this.rounds = new Rounds(ctx.clock, QUEUE_COUNTS_EVERY_MS, () => this.consoles.size > 0, () => this.tell([...this.consoles.keys()]));
   }
 
   /** After the console's welcome: its queues now, and from then on their changes. */
@@ -40,7 +40,7 @@ export class QueueCounts {
     const queues = this.queues.filter((q) => account.lines.includes(q.line) && account.languages.includes(q.language) && account.topics.includes(q.topic));
     this.consoles.set(peer, { queues, last: '' });
     void this.tell([peer]);
-    if (!this.timer && !this.stopped) this.schedule();
+    this.rounds.ensure();
   }
 
   remove(peer: OperatorPeer): void {
@@ -48,19 +48,7 @@ export class QueueCounts {
   }
 
   stop(): void {
-    this.stopped = true;
-    this.timer?.cancel();
-    this.timer = null;
-  }
-
-  private schedule(): void {
-    this.timer = this.ctx.clock.after(QUEUE_COUNTS_EVERY_MS, () => {
-      this.timer = null;
-      if (this.stopped || this.consoles.size === 0) return;
-      void this.tell([...this.consoles.keys()]).finally(() => {
-        if (!this.stopped && this.consoles.size > 0 && !this.timer) this.schedule();
-      });
-    });
+    this.rounds.stop();
   }
 
   private async tell(peers: OperatorPeer[]): Promise<void> {

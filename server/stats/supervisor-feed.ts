@@ -1,8 +1,8 @@
 import type { SupervisorMessage } from '../../protocol/supervisor-messages.js';
-import type { TimerHandle } from '../clock.js';
 import { errorFields } from '../logging.js';
 import type { OperatorPeer } from '../relay/outbox.js';
 import type { RelayContext } from '../relay/relay-context.js';
+import { Rounds } from '../relay/rounds.js';
 import { localDate } from './aggregates.js';
 import { QUEUE_READ_CAP } from '../store/store.js';
 import { dayBucketIds, quarterBucketIds, supervisorFigures } from './supervisor-figures.js';
@@ -17,10 +17,11 @@ export const SUPERVISOR_EVERY_MS = 2_000;
  */
 export class SupervisorFeed {
   private readonly peers = new Set<OperatorPeer>();
-  private timer: TimerHandle | null = null;
-  private stopped = false;
+  private readonly rounds: Rounds;
 
-  constructor(private readonly ctx: RelayContext) {}
+  constructor(private readonly ctx: RelayContext) {
+    this.rounds = new Rounds(ctx.clock, SUPERVISOR_EVERY_MS, () => this.peers.size > 0, () => this.tell([...this.peers]));
+  }
 
   /** A supervisor's or admin's console: send it the figures now and every 2 s. */
   add(peer: OperatorPeer): void {
@@ -28,7 +29,7 @@ export class SupervisorFeed {
     if (!peer.open) return;
     this.peers.add(peer);
     void this.tell([peer]);
-    if (!this.timer && !this.stopped) this.schedule();
+    this.rounds.ensure();
   }
 
   remove(peer: OperatorPeer): void {
@@ -36,19 +37,7 @@ export class SupervisorFeed {
   }
 
   stop(): void {
-    this.stopped = true;
-    this.timer?.cancel();
-    this.timer = null;
-  }
-
-  private schedule(): void {
-    this.timer = this.ctx.clock.after(SUPERVISOR_EVERY_MS, () => {
-      this.timer = null;
-      if (this.stopped || this.peers.size === 0) return;
-      void this.tell([...this.peers]).finally(() => {
-        if (!this.stopped && this.peers.size > 0 && !this.timer) this.schedule();
-      });
-    });
+    this.rounds.stop();
   }
 
   private async tell(peers: OperatorPeer[]): Promise<void> {
