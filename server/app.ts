@@ -1,20 +1,13 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { Duplex } from 'node:stream';
+import { createServer, type Server } from 'node:http';
 import express from 'express';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
-import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE_CODES } from '../protocol/close-codes.js';
-import { ERRORS, type ErrorCode } from '../protocol/errors.js';
-import { MIN_SUPPORTED_PROTOCOL_VERSION } from '../protocol/version.js';
-import { PATHS, VERSION_PARAM } from '../protocol/http.js';
-import { LIMITS } from '../protocol/limits.js';
+import type { ErrorCode } from '../protocol/errors.js';
+import { PATHS } from '../protocol/http.js';
 import { AddressKeyer } from './abuse/address-key.js';
-import { authenticate } from './auth/authenticate.js';
 import type { AccountDirectory } from './accounts/directory.js';
 import { accountsModule } from './accounts/accounts-module.js';
-import { requestAddress, selfOrigin } from './auth/request-address.js';
 import { announceSessionEvent, onSessionEvents } from './auth/session-events.js';
-import { SESSION_RECHECK_MS, SessionWatch, type ConsoleWatcher } from './auth/session-watch.js';
+import { SESSION_RECHECK_MS, SessionWatch } from './auth/session-watch.js';
 import { hashToken, Sessions } from './auth/sessions.js';
 import type { Clock } from './clock.js';
 import type { AppConfig } from './config/app-config.js';
@@ -26,13 +19,12 @@ import { NO_METRICS } from './metrics/relay-metrics.js';
 import { leaveRoute } from './http/leave-route.js';
 import { linesRoute } from './http/lines-route.js';
 import { securityHeaders } from './http/security-headers.js';
-import { sessionCookie, sessionRoute } from './http/session-route.js';
+import { sessionRoute } from './http/session-route.js';
 import { staticFiles } from './http/static-files.js';
 import { errorFields, type Logger } from './logging.js';
 import { Dispatcher } from './relay/dispatcher.js';
 import { MessageBudget } from './relay/message-budget.js';
 import { OperatorDesk } from './relay/operator-desk.js';
-import { serveOperator } from './relay/operator-socket.js';
 import { BusOutbox } from './relay/outbox.js';
 import { LocalConnections } from './relay/connections.js';
 import { DEFAULT_LIMITS, type RelayContext, type RelayLimits } from './relay/relay-context.js';
@@ -41,12 +33,12 @@ import { localBus } from './bus/local-bus.js';
 import type { Bus } from './bus/bus.js';
 import { randomBytes } from 'node:crypto';
 import { VisitorChats } from './relay/visitor-chats.js';
-import { serveVisitor } from './relay/visitor-socket.js';
 import type { FrameObserver } from './relay/wire.js';
 import type { Store } from './store/store.js';
 import type { TwilioRest } from './voice/twilio-cleanup.js';
 import { voiceModule } from './voice/voice-module.js';
 import { SupervisorFeed } from './stats/supervisor-feed.js';
+import { acceptSockets } from './http/socket-upgrades.js';
 import { QueueCounts } from './relay/queue-counts.js';
 import { statsRoutes } from './stats/stats-routes.js';
 import { CoverageSampler } from './stats/coverage.js';
@@ -86,20 +78,8 @@ export interface QuietlineApp {
   close(): Promise<void>;
 }
 
-/**
- * A listener made at module level on purpose: an arrow inside the upgrade handler would keep
- * that handler's whole scope (the request with its headers) alive as long as the socket.
- */
-const ignoreError = (): void => undefined;
-
-/** How long a console's session check holds before the next frame checks again. */
-const SESSION_CHECK_EVERY_MS = 1_000;
-
 /** A client that does not answer the close handshake is cut off after this long. */
 const CLOSE_HANDSHAKE_MS = 2_000;
-
-/** Dead sockets (a phone that lost signal) are noticed by missed pongs, not by waiting on TCP. */
-const HEARTBEAT_MS = 30_000;
 
 /** Build the whole service without listening: main.ts and the tests decide where it listens. */
 export function createApp(deps: AppDeps): QuietlineApp {
@@ -132,7 +112,6 @@ export function createApp(deps: AppDeps): QuietlineApp {
   const sessionWatch = new SessionWatch(sessions, directory, clock, Math.min(SESSION_RECHECK_MS, config.sessionIdleMs / 2));
   const addresses = new AddressKeyer(clock);
   const budget = new MessageBudget(limits.messagesPerWindow);
-  const upgrades = new RateLimiterMemory({ points: limits.upgradesPerMinute, duration: 60 });
   const headers = securityHeaders(config.allowedOrigins, { twilioVoice: config.voice?.mode === 'twilio' });
 
   const app = express();
@@ -178,92 +157,11 @@ export function createApp(deps: AppDeps): QuietlineApp {
   app.use(errorBoundary(logger));
 
   const server = createServer(app);
-  const wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.maxFrameBytes, perMessageDeflate: false });
-
-  const refuse = (socket: Duplex, code: ErrorCode) => {
-    const status = ERRORS[code].status;
-    socket.end(`HTTP/1.1 ${status} ${code}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-  };
-
-  const tooOld = (req: IncomingMessage, ws: WebSocket): boolean => {
-    const version = Number(new URL(req.url ?? '/', 'http://x').searchParams.get(VERSION_PARAM));
-    if (Number.isInteger(version) && version >= MIN_SUPPORTED_PROTOCOL_VERSION) return false;
-    // Accept, then say why: a browser cannot read the status of a refused upgrade.
-    ws.send(JSON.stringify({ type: 'error', code: 'ERR_CLIENT_TOO_OLD' }));
-    ws.close(CLOSE_CODES.clientTooOld, 'ERR_CLIENT_TOO_OLD');
-    return true;
-  };
-
-  // Decide origin, session and rate before a socket is accepted (STYLE 9).
-  server.on('upgrade', (req, socket, head) => {
-    socket.on('error', ignoreError);
-    void (async () => {
-      const path = new URL(req.url ?? '/', 'http://x').pathname;
-      const origin = req.headers.origin;
-      const self = selfOrigin(req, config.trustProxyHops);
-      if (closing) return refuse(socket, 'ERR_UNAVAILABLE');
-      const addressKey = addresses.keyFor(requestAddress(req, config.trustProxyHops));
-      try {
-        await upgrades.consume(addressKey);
-      } catch {
-        return refuse(socket, 'ERR_RATE_LIMITED');
-      }
-      if (path === PATHS.visitorSocket) {
-        if (!origin || (origin !== self && !config.allowedOrigins.includes(origin))) {
-          return refuse(socket, 'ERR_ORIGIN_NOT_ALLOWED');
-        }
-        return wss.handleUpgrade(req, socket, head, (ws) => {
-          watch(ws);
-          if (!tooOld(req, ws)) served(serveVisitor(ws, { ctx, chats: visitors, budget, observer: frameObserver, addressKey }));
-        });
-      }
-      if (path === PATHS.operatorSocket) {
-        if (!origin || origin !== self) return refuse(socket, 'ERR_ORIGIN_NOT_ALLOWED');
-        const token = sessionCookie(req as express.Request);
-        const auth = await authenticate(sessions, directory, token);
-        if (!auth.ok || !token) return refuse(socket, 'ERR_UNAUTHENTICATED');
-        return wss.handleUpgrade(req, socket, head, (ws) => {
-          watch(ws);
-          if (!tooOld(req, ws)) {
-            // Checked again at most once a second: a check per frame cost a session read and
-            // a hash per message; sign-out and removal still close the console at once.
-            let checkedAt = clock.now();
-            const session = {
-              stillSignedIn: async () => {
-                if (clock.now() - checkedAt < SESSION_CHECK_EVERY_MS) return true;
-                const ok = (await authenticate(sessions, directory, token)).ok;
-                if (ok) checkedAt = clock.now();
-                return ok;
-              },
-              watch: (watcher: ConsoleWatcher) => sessionWatch.add(token, auth.account.id, watcher),
-            };
-            served(serveOperator(ws, auth.account, session, { ctx, desk, connections, budget, observer: frameObserver, supervision, queueCounts }));
-          }
-        });
-      }
-      refuse(socket, 'ERR_NOT_FOUND');
-    })().catch((error) => {
-      logger.error({ event: 'upgrade.failed', ...errorFields(error) }, 'upgrade failed');
-      refuse(socket, 'ERR_INTERNAL');
-    });
+  const { wss, stop: stopHeartbeat } = acceptSockets(server, {
+    ctx, sessions, directory, sessionWatch, addresses, visitors, desk, connections, budget, supervision, queueCounts, served,
+    frameObserver,
+    closing: () => closing,
   });
-
-  const alive = new WeakMap<WebSocket, boolean>();
-  const watch = (ws: WebSocket) => {
-    alive.set(ws, true);
-    ws.on('pong', () => alive.set(ws, true));
-  };
-  const heartbeat = setInterval(() => {
-    for (const ws of wss.clients) {
-      if (!alive.get(ws)) {
-        ws.terminate();
-        continue;
-      }
-      alive.set(ws, false);
-      ws.ping();
-    }
-  }, HEARTBEAT_MS);
-  heartbeat.unref();
 
   // When the shared store goes away, say so on every socket (they stay open); when it is
   // back, catch every socket up on what the bus may have lost meanwhile.
@@ -303,7 +201,7 @@ export function createApp(deps: AppDeps): QuietlineApp {
     ready,
     async close() {
       closing = true;
-      clearInterval(heartbeat);
+      stopHeartbeat();
       sessionWatch.stop();
       dispatcher.stop();
       sweeper.stop();

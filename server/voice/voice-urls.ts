@@ -1,4 +1,4 @@
-import type { LanguageCode, LineId, TicketId, TopicId } from '../../protocol/ids.js';
+import type { LanguageCode, LineId, TicketId } from '../../protocol/ids.js';
 
 /**
  * The webhook paths, and the absolute URLs TwiML points Twilio to. Absolute, on the public
