@@ -235,8 +235,8 @@ describe('Deployment files', () => {
     });
 
     it('keeps an idle WebSocket open well past the server’s 30-second ping', () => {
-      const heartbeat = /const HEARTBEAT_MS = ([\d_]+);/.exec(read('server/app.ts'))?.[1];
-      expect(heartbeat, 'HEARTBEAT_MS in server/app.ts').to.be.a('string');
+      const heartbeat = /const HEARTBEAT_MS = ([\d_]+);/.exec(read('server/http/socket-upgrades.ts'))?.[1];
+      expect(heartbeat, 'HEARTBEAT_MS in server/http/socket-upgrades.ts').to.be.a('string');
       const tunnel = section(haproxy, 'defaults').find((l) => l.startsWith('timeout tunnel '))?.split(/\s+/)[2];
       expect(haproxySeconds(tunnel ?? '')).to.be.at.least((2 * Number(heartbeat!.replace(/_/g, ''))) / 1000);
     });
