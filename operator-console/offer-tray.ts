@@ -14,6 +14,10 @@ export interface OfferTrayDeps {
   lineName(id: string): string;
   /** The number of offers changed. */
   changed(): void;
+  /** A new offer is on show (after it was announced): for the chime and the notification. */
+  arrived(offer: Offer, lineName: string): void;
+  /** An offer is no longer on show: taken, declined, withdrawn or cleared. */
+  gone(ticket: TicketId): void;
   /** What vouches for this chat key (identity/certificates.ts), if the deployment asks. */
   prove(ticket: TicketId, key: string): Promise<ProofResult>;
   /** Accepting failed for want of a usable identity key. */
@@ -44,13 +48,23 @@ export class OfferTray {
     const lineName = this.deps.lineName(m.line);
     const card = new OfferCard(
       { ticket: m.ticket, channel: m.channel, lineName, language: m.language, topic: m.topic, waited: m.waited, expiresIn: m.expiresIn },
-      { accept: () => void this.accept(m.ticket), decline: () => this.decline(m.ticket) },
+      {
+        accept: () => void this.accept(m.ticket),
+        decline: () => this.decline(m.ticket),
+        expiring: () => this.deps.announce(t(m.channel === 'call' ? 'offer.announceCallExpiring' : 'offer.announceExpiring', { line: lineName })),
+      },
     );
     card.setLocked(this.locked && m.channel === 'chat');
     this.cards.set(m.ticket, card);
     this.el.appendChild(card.el);
     this.deps.changed();
     this.deps.announce(t(m.channel === 'call' ? 'offer.announceCall' : 'offer.announce', { line: lineName, language: languageName(m.language), topic: labelFor('topics', m.topic) }));
+    this.deps.arrived(m, lineName);
+  }
+
+  /** The offer's first button that can be pressed, for a notification clicked. */
+  focus(ticket: TicketId): void {
+    this.cards.get(ticket)?.el.querySelector<HTMLElement>('button:not([disabled])')?.focus();
   }
 
   /** The server withdrew the offer: say why, in the words for a chat or a call. */
@@ -155,6 +169,7 @@ export class OfferTray {
     const hadFocus = card.el.contains(document.activeElement);
     card.dispose();
     this.cards.delete(ticket);
+    this.deps.gone(ticket);
     this.deps.changed();
     if (hadFocus) (this.el.querySelector<HTMLElement>('button:not([disabled])') ?? document.getElementById('offers-heading'))?.focus();
     return true;

@@ -14,11 +14,16 @@ export interface OfferInfo {
   expiresIn: number;
 }
 
+/** In its last seconds an offer looks and reads differently, so it is not missed by a second. */
+export const EXPIRING_SECONDS = 10;
+
 /**
  * A chat or a phone call waiting for this operator: which of the two (in words, first),
  * who (line, language, topic), how long they have waited
  * (counting up) and how long the offer stays here (counting down). The counters are not
- * live regions: a screen reader hears the offer once, through the announcer.
+ * live regions: a screen reader hears the offer once, through the announcer, and once more
+ * when it enters its last seconds (`expiring`), which the card also shows in words ("⚠
+ * Expiring"), bold type and a heavier edge, not by colour alone. Accept and Decline stay.
  */
 export class OfferCard {
   readonly el: HTMLElement;
@@ -30,30 +35,23 @@ export class OfferCard {
   private readonly hint: HTMLElement;
   private busy = false;
   private locked = false;
+  private expiring = false;
 
-  constructor(info: OfferInfo, handlers: { accept(): void; decline(): void }) {
+  constructor(info: OfferInfo, handlers: { accept(): void; decline(): void; expiring?(): void }) {
     this.channel = info.channel;
     const arrived = performance.now();
     const headingId = uid('offer');
     const hintId = uid('offer-hint');
     const waited = h('dd', {});
-    const remaining = h('dd', {});
+    const time = h('span', { class: 'time' });
+    const mark = h('strong', { class: 'expiring-mark', hidden: true }, live(() => t('offer.expiringMark')), ' ');
+    const remaining = h('dd', { class: 'remaining' }, mark, time);
     this.status = h('p', { class: 'offer-status' });
     // Visible whenever Accept is locked for want of the operator's identity key.
     this.hint = h('p', { id: hintId, class: 'offer-hint', hidden: true }, live(() => t('offer.needsIdentity')));
     this.accept = h('button', { type: 'button', class: 'primary', 'aria-describedby': hintId, onclick: () => handlers.accept() },
       live(() => t('offer.accept')));
     this.decline = h('button', { type: 'button', class: 'secondary', onclick: () => handlers.decline() }, live(() => t('offer.decline')));
-
-    const tick = () => {
-      const elapsed = (performance.now() - arrived) / 1000;
-      waited.textContent = formatDuration(info.waited + elapsed);
-      const left = info.expiresIn - elapsed;
-      remaining.textContent = formatDuration(left);
-      if (left <= 0 && !this.busy) this.setBusy(t('offer.expiring'));
-    };
-    tick();
-    this.timer = setInterval(tick, 1000);
 
     const row = (label: () => string, value: HTMLElement | string) =>
       h('div', { class: 'row' }, h('dt', {}, live(label)), typeof value === 'string' ? h('dd', {}, value) : value);
@@ -72,6 +70,25 @@ export class OfferCard {
       this.hint,
       h('div', { class: 'actions' }, this.accept, this.decline),
     );
+
+    let first = true;
+    const tick = () => {
+      const elapsed = (performance.now() - arrived) / 1000;
+      waited.textContent = formatDuration(info.waited + elapsed);
+      const left = info.expiresIn - elapsed;
+      time.textContent = formatDuration(left);
+      if (left <= EXPIRING_SECONDS && !this.expiring && !this.busy) {
+        this.expiring = true;
+        this.el.dataset.expiring = 'true';
+        mark.hidden = false;
+        // An offer that arrives in its last seconds was just announced: not twice at once.
+        if (!first) handlers.expiring?.();
+      }
+      if (left <= 0 && !this.busy) this.setBusy(t('offer.expiring'));
+      first = false;
+    };
+    tick();
+    this.timer = setInterval(tick, 1000);
   }
 
   /** Accepted (or expiring): no second click while we wait for the server. */
