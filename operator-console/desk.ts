@@ -4,6 +4,7 @@ import { PATHS, VERSION_PARAM } from '../protocol/http.js';
 import type { ChatId } from '../protocol/ids.js';
 import {
   serverToOperatorSchema,
+  type CannedReply,
   type OperatorToServer,
   type ServerToOperator,
 } from '../protocol/operator-messages.js';
@@ -12,6 +13,10 @@ import { h } from '../browser-shared/dom.js';
 import { DropNotice } from '../browser-shared/drop-notice.js';
 import { ReconnectingSocket } from '../browser-shared/reconnecting-socket.js';
 import { AccountsView } from './accounts/accounts-view.js';
+import { MissedOffersNotice } from './attention/missed-offers-notice.js';
+import { notificationSetting } from './attention/notification-setting.js';
+import { OfferNotifications } from './attention/offer-notifications.js';
+import { TabTitle } from './attention/tab-title.js';
 import { getLines, getSession } from './api.js';
 import { ChatLink } from './chat-link.js';
 import { formatDate, live, t } from './i18n.js';
@@ -21,6 +26,7 @@ import { SupervisorView } from './supervisor/supervisor-view.js';
 import { CallPanels } from './voice/call-panels.js';
 import { ChatPanel, LEFT_MESSAGES } from './views/chat-panel.js';
 import { identityPanel, type IdentityPanel } from './views/identity-panel.js';
+import { QueueCounts } from './views/queue-counts.js';
 import type { TopBar } from './views/top-bar.js';
 
 type Msg<T extends ServerToOperator['type']> = Extract<ServerToOperator, { type: T }>;
@@ -46,6 +52,7 @@ export class Desk {
   private readonly chats = new Map<ChatId, { link: ChatLink; panel: ChatPanel }>();
   private readonly lineNames = new Map<string, string>();
   private wrapUps: string[] = [];
+  private canned: CannedReply[] = [];
   private capacity = 1;
   private stopped = false;
   /**
@@ -75,6 +82,11 @@ export class Desk {
     signedOut: (code) => this.signedOut(code),
   });
   private operatorId = '';
+  /** What draws the eye to a new offer: the tab's count, a chime, a desktop notification. */
+  private readonly tabTitle = new TabTitle();
+  private readonly notifications = new OfferNotifications((ticket) => this.offers.focus(ticket));
+  private readonly missed = new MissedOffersNotice();
+  private readonly queues = new QueueCounts({ lineName: (id) => this.lineName(id), offerShown: () => this.offers.size > 0 });
 
   constructor(private readonly deps: DeskDeps) {
     this.offers = new OfferTray({
@@ -82,6 +94,11 @@ export class Desk {
       announce: (text) => deps.announce(text),
       lineName: (id) => this.lineName(id),
       changed: () => this.refreshCounts(),
+      arrived: (offer, lineName) => {
+        const chimed = deps.topBar.chime();
+        this.notifications.show({ ticket: offer.ticket, channel: offer.channel, lineName, language: offer.language }, chimed);
+      },
+      gone: (ticket) => this.notifications.close(ticket),
       prove: (ticket, key) => this.identity.prove(ticket, key),
       identityMissing: () => this.refreshIdentity(true),
     });
@@ -111,9 +128,11 @@ export class Desk {
       h('h1', { class: 'sr-only', tabindex: -1 }, live(() => t('desk.title'))),
       this.banner,
       this.alert,
+      this.missed.el,
       this.identityPanel.el,
+      this.queues.el,
       h('section', { class: 'offers', 'aria-labelledby': 'offers-heading' },
-        h('h2', { id: 'offers-heading', tabindex: -1 }, live(() => t('desk.offers'))), this.noOffers, this.offers.el),
+        h('h2', { id: 'offers-heading', tabindex: -1 }, live(() => t('desk.offers'))), notificationSetting(), this.noOffers, this.offers.el),
       h('section', { class: 'chats', 'aria-labelledby': 'chats-heading' },
         h('h2', { id: 'chats-heading', tabindex: -1 }, live(() => t('desk.chats')), ' ', this.chatCount), this.noChats, this.panelList),
       this.supervision.el,
@@ -133,7 +152,11 @@ export class Desk {
     this.refreshCounts();
   }
 
-  /** The status the operator last chose on this page (null until they choose). */
+  /**
+   * The status the operator last chose on this page (null until they choose), as the server
+   * confirmed it. An away the server set for missed offers counts as chosen too, on purpose:
+   * after a reconnect the console must not make them available again by itself.
+   */
   private chosen: 'available' | 'away' | null = null;
 
   setAvailable(available: boolean): void {
@@ -148,6 +171,10 @@ export class Desk {
     this.identity.forget();
     this.deps.topBar.setIdentity(null);
     this.offers.clear();
+    this.tabTitle.stop();
+    this.notifications.stop();
+    this.queues.clear();
+    this.missed.clear();
     this.calls.stop();
     this.supervision.stop();
     this.accounts.stop();
@@ -167,6 +194,7 @@ export class Desk {
         this.degraded = false;
         this.banner.hidden = true;
         this.wrapUps = m.wrapUps;
+        this.canned = m.canned;
         this.capacity = m.operator.capacity;
         this.operatorId = m.operator.id;
         this.identity.setRequired(m.identity === 'required');
@@ -175,6 +203,7 @@ export class Desk {
         this.supervision.setShown(m.operator.role !== 'operator');
         this.accounts.setShown(m.operator.role === 'admin');
         this.deps.topBar.setStatus(m.status);
+        if (m.status === 'available') this.missed.clear();
         this.setAlert('');
         this.refreshCounts();
         // Chats that ended while this console was away get no `ended` of their own.
@@ -189,7 +218,11 @@ export class Desk {
       case 'status':
         this.deps.topBar.setStatus(m.status);
         if (m.status !== 'offline') this.chosen = m.status;
+        if (m.reason === 'missed-offers') this.missed.show(m.missed);
+        else if (m.status === 'available') this.missed.clear();
         return;
+      case 'waiting':
+        return this.queues.update(m.queues);
       case 'service':
         return this.service(m.state === 'ok');
       case 'supervisor':
@@ -209,6 +242,9 @@ export class Desk {
       }
       case 'typing':
         this.chats.get(m.chat)?.panel.setTyping(m.on);
+        return;
+      case 'visitor':
+        this.chats.get(m.chat)?.panel.visitorConnection(m.connection, m.graceSeconds);
         return;
       case 'ended':
         return this.ended(m);
@@ -240,7 +276,7 @@ export class Desk {
     // While the service is degraded, messages wait in the link for `service: ok`.
     const link = new ChatLink(m.chat, cipher, (message) => !this.degraded && this.socket.send(message));
     const panel = new ChatPanel(
-      { chat: m.chat, lineName: this.lineName(m.line), language: m.language, topic: m.topic, waited: m.waited, wrapUps: this.wrapUps },
+      { chat: m.chat, line: m.line, lineName: this.lineName(m.line), language: m.language, topic: m.topic, waited: m.waited, wrapUps: this.wrapUps, canned: this.canned },
       {
         send: (body) => link.sendText(body),
         retry: (seq) => link.retry(seq),
@@ -454,6 +490,7 @@ export class Desk {
 
   private refreshCounts(): void {
     this.noOffers.hidden = this.offers.size > 0;
+    this.tabTitle.set(this.offers.size);
     const count = this.chats.size + this.calls.size;
     this.noChats.hidden = count > 0;
     const capacity = this.capacity;
